@@ -1,0 +1,50 @@
+# Every target sets up .venv/ on first use, so a fresh machine needs only python3.
+# `make help` lists the targets (each documented by its `##` comment).
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+KERNEL := p06-analysis
+PARAMS ?= packs/default.yaml
+JOBS ?=
+
+.DEFAULT_GOAL := help
+.PHONY: help setup test test-fast pack lab validate benchmark strip clean
+
+help: ## List the targets
+	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  %-12s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip 2>&1 | grep -v '^WARNING: Location' || true
+	$(BIN)/python -m pip install --quiet -e '.[dev]' 2>&1 | grep -v '^WARNING: Location' || true
+	$(BIN)/python -c "import analysis, pandas, statsmodels, papermill, pandera"
+	$(BIN)/python -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python (p06-analysis)"
+	touch $(STAMP)
+
+setup: $(STAMP) ## Create .venv/ and install the package, its tools and the Jupyter kernel
+
+test: $(STAMP) ## Run the whole test suite (data, units, statistics by simulation, notebooks)
+	$(BIN)/python -m pytest -n 2 -q
+
+test-fast: $(STAMP) ## Run the tests without the slow simulation and notebook ones
+	$(BIN)/python -m pytest -q -m "not slow"
+
+validate: $(STAMP) ## Check the shipped data/ (exit 2 with file, row, column and reason on a problem)
+	$(BIN)/analysis validate
+
+pack: $(STAMP) ## Build the default figure pack under figures/ from the shipped data
+	$(BIN)/analysis pack --params $(PARAMS) $(if $(JOBS),--jobs $(JOBS))
+
+lab: $(STAMP) ## Open JupyterLab on the notebooks
+	$(BIN)/jupyter lab --notebook-dir=notebooks
+
+benchmark: $(STAMP) ## Run the benchmarks in benchmarks/ (results printed and written to benchmarks/results/)
+	$(BIN)/python benchmarks/run_all.py
+
+strip: $(STAMP) ## Strip outputs from the notebooks before committing
+	$(BIN)/nbstripout notebooks/*.ipynb
+
+clean: ## Remove the environment and generated figure packs
+	rm -rf $(VENV) figures/packs figures/latest figures/scratch

@@ -1,0 +1,184 @@
+"""Typed notebook parameters, checked before any analysis (or any kernel) starts.
+
+Each report notebook has one cell tagged ``parameters`` holding plain values, and a
+specification here: a mapping of names to :class:`Param`. The notebook's next cell calls
+:func:`check`, and the pack runner calls the same function on every parameter set of a
+grid before it starts a kernel, so a misspelt name, a wrong type or an out-of-range value
+stops the run with the notebook, the parameter and the problem named.
+
+The specifications live beside the code each notebook calls (``PARAMETERS`` in that
+module); :data:`NOTEBOOK_SPECS` says where.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+from dataclasses import dataclass
+from pathlib import Path
+from types import SimpleNamespace
+
+from . import config, vn
+
+#: notebook file stem -> "module:attribute" of its parameter specification.
+NOTEBOOK_SPECS: dict[str, str] = {
+    "01_data_overview": "analysis.overview:PARAMETERS",
+    "02_online_rate_growth": "analysis.growth_report:PARAMETERS",
+    "03_fee_discount": "analysis.discount_report:PARAMETERS",
+    "04_province_comparison": "analysis.compare_report:PARAMETERS",
+}
+
+
+class ParameterError(ValueError):
+    """Raised when a notebook parameter is unknown, of the wrong type or out of range."""
+
+    def __init__(self, notebook: str, name: str, problem: str):
+        self.notebook, self.name, self.problem = notebook, name, problem
+        super().__init__(f"{notebook}: parameter '{name}': {problem}")
+
+
+@dataclass(frozen=True)
+class Param:
+    """One notebook parameter.
+
+    ``kind`` is one of: ``str``, ``int``, ``float``, ``bool``, ``date`` (ISO or day-first
+    text, returned as ``datetime.date``), ``path`` (text or None, returned as Path or
+    None), ``province`` (a name in the data, returned canonical), ``provinces`` (a list of
+    them), ``floats`` (a list of numbers), ``strs`` (a list of text).
+    """
+
+    kind: str
+    help: str
+    nullable: bool = False
+    choices: tuple | None = None
+    min: float | None = None
+    max: float | None = None
+
+
+def _is_number(v) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
+def _check_one(nb: str, name: str, p: Param, v, dataset_loader):
+    if v is None:
+        if p.nullable or p.kind == "path":
+            return None
+        raise ParameterError(nb, name, "must not be None")
+    k = p.kind
+    if k == "str":
+        if not isinstance(v, str):
+            raise ParameterError(nb, name, f"expected text, got {type(v).__name__} {v!r}")
+        v = vn.nfc(v)
+    elif k == "int":
+        if not (isinstance(v, int) and not isinstance(v, bool)):
+            raise ParameterError(nb, name, f"expected a whole number, got {type(v).__name__} {v!r}")
+    elif k == "float":
+        if not _is_number(v):
+            raise ParameterError(nb, name, f"expected a number, got {type(v).__name__} {v!r}")
+        v = float(v)
+    elif k == "bool":
+        if not isinstance(v, bool):
+            raise ParameterError(nb, name, f"expected True or False, got {type(v).__name__} {v!r}")
+    elif k == "date":
+        if isinstance(v, dt.date):
+            pass
+        elif isinstance(v, str):
+            try:
+                v = vn.parse_date(v)
+            except ValueError as exc:
+                raise ParameterError(nb, name, str(exc)) from None
+        else:
+            raise ParameterError(nb, name, f"expected a date as text (YYYY-MM-DD), got {v!r}")
+    elif k == "path":
+        if not isinstance(v, (str, Path)):
+            raise ParameterError(nb, name, f"expected a folder path as text, got {v!r}")
+        v = Path(v).expanduser()
+    elif k in ("province", "provinces"):
+        names = [v] if k == "province" else v
+        if k == "provinces" and (not isinstance(v, (list, tuple)) or not v):
+            raise ParameterError(nb, name, f"expected a non-empty list of province names, got {v!r}")
+        out = []
+        for n in names:
+            if not isinstance(n, str):
+                raise ParameterError(nb, name, f"expected a province name as text, got {n!r}")
+            try:
+                out.append(dataset_loader().canonical_province(n))
+            except ValueError as exc:  # UnknownProvinceError
+                raise ParameterError(nb, name, str(exc)) from None
+        v = out[0] if k == "province" else out
+    elif k in ("floats", "strs"):
+        if not isinstance(v, (list, tuple)):
+            raise ParameterError(nb, name, f"expected a list, got {type(v).__name__} {v!r}")
+        ok = _is_number if k == "floats" else (lambda x: isinstance(x, str))
+        bad = [x for x in v if not ok(x)]
+        if bad:
+            raise ParameterError(nb, name, f"list items must be {'numbers' if k == 'floats' else 'text'}; got {bad!r}")
+        v = [float(x) for x in v] if k == "floats" else [vn.nfc(x) for x in v]
+    else:  # pragma: no cover - a programming error in a spec
+        raise ParameterError(nb, name, f"unknown parameter kind '{k}' in the specification")
+    if p.choices is not None:
+        items = v if isinstance(v, list) else [v]
+        bad = [x for x in items if x not in p.choices]
+        if bad:
+            raise ParameterError(nb, name, f"{bad[0]!r} is not one of {list(p.choices)}")
+    nums = v if isinstance(v, list) else [v]
+    for x in nums:
+        if _is_number(x) and p.min is not None and x < p.min:
+            raise ParameterError(nb, name, f"{x} is below the minimum {p.min}")
+        if _is_number(x) and p.max is not None and x > p.max:
+            raise ParameterError(nb, name, f"{x} is above the maximum {p.max}")
+    return v
+
+
+def spec_for(notebook: str) -> dict[str, Param]:
+    """Return the parameter specification of ``notebook`` (file stem or path).
+
+    Raises ParameterError when no specification is registered for it.
+    """
+    stem = Path(notebook).stem
+    if stem not in NOTEBOOK_SPECS:
+        raise ParameterError(stem, "*", f"no parameter specification; known notebooks: {', '.join(NOTEBOOK_SPECS)}")
+    mod, attr = NOTEBOOK_SPECS[stem].split(":")
+    return getattr(importlib.import_module(mod), attr)
+
+
+def check(notebook: str, values: dict | None = None, **kwargs) -> SimpleNamespace:
+    """Return the validated parameters of ``notebook`` as a namespace.
+
+    Values not given take no default here (papermill or the notebook supplies them);
+    ``data_dir`` is resolved to the folder actually read and ``output_dir`` to the
+    folder figures are written to (the scratch folder when None). Raises
+    ParameterError naming the notebook, the parameter and the problem for an unknown
+    name, a wrong type, a value out of range or a province not in the data.
+    """
+    values = {**(values or {}), **kwargs}
+    stem = Path(notebook).stem
+    spec = spec_for(stem)
+    unknown = sorted(set(values) - set(spec))
+    if unknown:
+        raise ParameterError(stem, unknown[0], f"unknown parameter; this notebook takes: {', '.join(spec)}")
+    cache: dict = {}
+
+    def dataset_loader():
+        if "ds" not in cache:
+            from .data import load
+            cache["ds"] = load(values.get("data_dir"))
+        return cache["ds"]
+
+    out = {}
+    for name, p in spec.items():
+        if name not in values:
+            raise ParameterError(stem, name, "missing")
+        out[name] = _check_one(stem, name, p, values[name], dataset_loader)
+    if "data_dir" in spec:
+        out["data_dir"] = config.resolve_data_dir(out["data_dir"])
+    if "output_dir" in spec:
+        out["output_dir"] = Path(out["output_dir"] or config.SCRATCH_DIR).resolve()
+    return SimpleNamespace(**out)
+
+
+#: Parameters every report notebook takes.
+COMMON = {
+    "data_dir": Param("path", "Folder with observations.csv etc.; None reads the shipped data/."),
+    "output_dir": Param("path", "Folder the figures are written to; None writes to figures/scratch/."),
+}
