@@ -99,9 +99,14 @@ class Dataset:
         for sid in dict.fromkeys(source_ids):
             s = srcs.loc[sid]
             date = s["publication_date"]
-            when = date.strftime("%d/%m/%Y") if pd.notna(date) else "date not stated"
-            docs = f"; citing {s['documents_cited']}" if s["documents_cited"] else ""
-            parts.append(f"[{sid}] {s['publisher']}, \"{s['title']}\" ({when}{docs})")
+            bits = [date.strftime("%d/%m/%Y") if pd.notna(date) else "date not stated"]
+            if not s["publisher"].startswith("not stated"):
+                bits.insert(0, s["publisher"])
+            if s["documents_cited"]:
+                bits.append(f"citing {s['documents_cited']}")
+            if s["url"]:
+                bits.append(s["url"])
+            parts.append(f"[{sid}] \"{s['title']}\" ({'; '.join(bits)})")
         return "Sources: " + "; ".join(parts) + "." if parts else "Sources: none."
 
 
@@ -400,7 +405,7 @@ def _finish(df: pd.DataFrame, table: str) -> pd.DataFrame:
         elif f.kind == "date":
             out[f.name] = pd.to_datetime(out[f.name])
         else:
-            out[f.name] = out[f.name].map(lambda v: "" if v is None else v).astype(object)
+            out[f.name] = out[f.name].map(lambda v: "" if not _present(v) else v).astype(object)
     return out
 
 

@@ -154,7 +154,9 @@ def timeline_figure(ds: Dataset, province: str):
     ax.axhline(NATIONAL_TARGET_PCT, color="#666666", ls="--", lw=1)
     ax.text(ax.get_xlim()[0], NATIONAL_TARGET_PCT + 1.5, NATIONAL_TARGET_LABEL, fontsize=8, color="#444444")
     ax.set_ylim(0, 100)
-    ax.set_ylabel("Online dossier rate (% of dossiers submitted online)")
+    lo, hi = ax.get_xlim()
+    ax.set_xlim(lo, hi + 0.22 * (hi - lo))  # room for the labels of the latest figure
+    ax.set_ylabel("Dossiers submitted online (%)")
     ax.set_xlabel("Reporting period (bar: start to end; point: end)")
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%m/%Y"))
     handles, labels = ax.get_legend_handles_labels()
@@ -194,7 +196,11 @@ def coverage_figure(ds: Dataset, province: str):
                    s=30, label=plotting.SCOPE_LABELS[scope], alpha=0.85)
     ax.set_yticks(range(len(order)), order, fontsize=7)
     ax.set_ylim(-1, len(order))
+    ax.xaxis.set_major_locator(mdates.MonthLocator(bymonth=(1, 7)))
+    pad = pd.Timedelta(days=60)
+    ax.set_xlim(obs["period_end"].min() - pad, obs["period_end"].max() + pad)
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%m/%Y"))
+    ax.tick_params(axis="x", labelrotation=30)
     ax.set_xlabel("End of reporting period")
     ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0), title="Scope")
     caption = (f"What the sources say about {name}: {len(obs)} figures on {len(order)} indicators "
@@ -204,6 +210,6 @@ def coverage_figure(ds: Dataset, province: str):
           f"{obs['period_end'].min():%m/%Y} and {obs['period_end'].max():%m/%Y}."
     plotting.finish(fig, title=f"{name}: which indicators the sources report, and when",
                     caption=caption, caption_width=150)
-    fig.subplots_adjust(left=0.38, right=0.78)
+    fig.subplots_adjust(left=0.38, right=0.72)
     data = obs[["obs_id", "indicator", "title", "scope", "period_end", "value", "unit", "source_id"]]
     return fig, data, caption, alt

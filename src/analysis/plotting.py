@@ -66,8 +66,13 @@ def apply_style() -> None:
         "savefig.dpi": DPI,
         "svg.hashsalt": "p06-analysis",  # fixed ids in SVG output: byte-identical reruns
         "svg.fonttype": "path",  # glyphs as paths: diacritics render without the font
-        "axes.titlesize": 12,
+        "axes.titlesize": 11,
         "axes.titleweight": "bold",
+        "axes.labelsize": 10,
+        "xtick.labelsize": 9,
+        "ytick.labelsize": 9,
+        "legend.fontsize": 8,
+        "legend.title_fontsize": 9,
         "font.size": 10,
     })
 

@@ -1,0 +1,397 @@
+"""Procedure-level difference-in-differences and event study, with few-cluster inference.
+
+The main design for "did the fee discount raise online uptake?" (METHODS.md): within one
+province, the monthly online share of the discounted procedures is compared with that of
+the other procedures, before and after the policy. The model is a binomial GLM (logit
+link) of each procedure-month's online share, weighted by its dossiers
+(``var_weights``, never ``freq_weights``: see METHODS.md), with procedure and month
+fixed effects and a treatment term ``discounted x post``::
+
+    logit p_jt = a_j + g_t + beta * D_jt
+
+Month effects absorb everything common to all procedures in a month (national campaigns,
+Circular 63's cut of national fees in so far as it hits all procedures alike, Tết).
+
+Inference is clustered by procedure: the procedures, not the dossiers, are the units
+that were or were not discounted, and their month-to-month shocks are correlated. With
+9 discounted procedures, conventional cluster-robust standard errors over-reject, so the
+p-value and the 95% interval come from a **wild cluster score bootstrap** with the null
+imposed (Kline and Santos 2012; the GLM form of the restricted wild cluster bootstrap
+WCR of Cameron, Gelbach and Miller 2008 and MacKinnon and Webb 2017, as in Stata's
+``boottest``): the model is refitted with beta fixed at the tested value, each
+procedure's efficient score for beta is multiplied by a Webb six-point weight, and the
+studentized score statistic is compared with its bootstrap distribution. The interval is
+the set of values not rejected at 5% (test inversion). This is the one-step linearization
+of the WCR at the restricted IRLS solution, written on numpy and vectorized over draws.
+
+The effect is reported in percentage points of the discounted procedures' online share:
+the average, over their post-period months weighted by dossiers, of the predicted share
+with the treatment term minus the predicted share without it (the average marginal
+effect on the treated). The interval's ends are the same quantity at the restricted fits
+at the interval's ends in logit units.
+
+The event study replaces ``discounted x post`` with one term per month relative to the
+policy (reference: the last pre-period month). Its lead coefficients show whether the
+two groups moved in parallel before the discount; a joint score-bootstrap test of all
+leads is reported. Pointwise event-study intervals use CR1 cluster-robust standard errors
+with t(G-1) critical values (a cheaper approximation, labelled as such).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+import pandas as pd
+import statsmodels.api as sm
+from scipy import optimize, stats
+from scipy.special import expit
+
+from .errors import Refused
+from .panel import policy_months, select_province
+
+#: Fewest pre-period months for a difference-in-differences (one reference month and
+#: at least two leads to look at pre-trends).
+MIN_MONTHS_PRE = 3
+#: Fewest post-period months.
+MIN_MONTHS_POST = 1
+#: Fewest discounted and fewest other procedures: one cluster per group cannot be
+#: told apart from its own shocks, whatever the bootstrap.
+MIN_CLUSTERS_PER_GROUP = 2
+#: Below this many discounted procedures the wild cluster bootstrap is known to be
+#: unreliable (MacKinnon and Webb 2017): the result is given with a warning.
+FEW_TREATED_CLUSTERS = 5
+
+#: Webb (2014) six-point weights: +-sqrt(1/2), +-1, +-sqrt(3/2), each with probability 1/6.
+WEBB_POINTS = np.array([-np.sqrt(1.5), -1.0, -np.sqrt(0.5), np.sqrt(0.5), 1.0, np.sqrt(1.5)])
+
+
+def webb_weights(rng: np.random.Generator, n_boot: int, n_clusters: int) -> np.ndarray:
+    """Return an (n_boot, n_clusters) array of Webb six-point weights (mean 0, variance 1)."""
+    return WEBB_POINTS[rng.integers(0, 6, size=(n_boot, n_clusters))]
+
+
+@dataclass
+class DidData:
+    """The cells of one province's panel that enter the model, and the design matrix.
+
+    ``X`` columns: intercept, procedure dummies (first dropped), month dummies (first
+    dropped), then the treatment columns named in ``treat_names``.
+    """
+
+    province: str
+    cells: pd.DataFrame
+    y: np.ndarray
+    n: np.ndarray
+    cluster: np.ndarray
+    X_fe: np.ndarray
+    n_months_pre: int
+    n_months_post: int
+    first_month: pd.Period
+    last_month: pd.Period
+    transition_month: pd.Period | None
+    n_treated: int
+    n_control: int
+
+
+def prepare(panel: pd.DataFrame, policy_date, province: str | None = None) -> DidData:
+    """Return the model's cells for ``province`` (None when the panel holds one).
+
+    The transition month (the policy starts after the 1st) and months with no dossiers
+    are left out. Raises Refused when the panel has too few pre- or post-period months
+    (MIN_MONTHS_PRE, MIN_MONTHS_POST), fewer than MIN_CLUSTERS_PER_GROUP discounted or
+    other procedures, or a discounted procedure without months on both sides.
+    """
+    province, rows = select_province(panel, province)
+    last_pre, transition, first_post = policy_months(policy_date)
+    cells = rows[(rows["total"] > 0) & (rows["month"] != transition)].copy() if transition is not None \
+        else rows[rows["total"] > 0].copy()
+    cells["post"] = cells["month"] >= first_post
+    pre_months = sorted(set(cells.loc[~cells["post"], "month"]))
+    post_months = sorted(set(cells.loc[cells["post"], "month"]))
+    n_pre, n_post = len(pre_months), len(post_months)
+    if n_pre < MIN_MONTHS_PRE or n_post < MIN_MONTHS_POST:
+        raise Refused(
+            f"difference-in-differences needs at least {MIN_MONTHS_PRE} months before and "
+            f"{MIN_MONTHS_POST} after the policy ({pd.Timestamp(policy_date).date()}); the panel for "
+            f"{province} has {n_pre} before and {n_post} after"
+            + (f" (the transition month {transition} is left out)" if transition is not None else "")
+            + ". Monthly procedure-level counts for 12 or more months on each side would answer.")
+    procs = cells.groupby("procedure")["discounted"].first()
+    n_t, n_c = int(procs.sum()), int((~procs).sum())
+    if n_t < MIN_CLUSTERS_PER_GROUP or n_c < MIN_CLUSTERS_PER_GROUP:
+        raise Refused(
+            f"difference-in-differences needs at least {MIN_CLUSTERS_PER_GROUP} discounted and "
+            f"{MIN_CLUSTERS_PER_GROUP} other procedures (clusters); the panel for {province} has "
+            f"{n_t} discounted and {n_c} other")
+    sides = cells[cells["discounted"]].groupby("procedure")["post"].agg(["min", "max"])
+    one_sided = sides[sides["min"] == sides["max"]].index.tolist()
+    if one_sided:
+        raise Refused(f"discounted procedure(s) {', '.join(one_sided)} have months on only one side of "
+                      "the policy date; each needs months before and after")
+    cells = cells.sort_values(["procedure", "month"]).reset_index(drop=True)
+    proc_codes, proc_names = pd.factorize(cells["procedure"], sort=True)
+    month_codes, month_vals = pd.factorize(cells["month"], sort=True)
+    policy_month = pd.Period(pd.Timestamp(policy_date), freq="M")
+    cells["event"] = [(m - policy_month).n for m in cells["month"]]
+    N = len(cells)
+    X_fe = np.zeros((N, 1 + len(proc_names) - 1 + len(month_vals) - 1))
+    X_fe[:, 0] = 1.0
+    rows_ = np.arange(N)
+    pj = proc_codes > 0
+    X_fe[rows_[pj], proc_codes[pj]] = 1.0
+    mj = month_codes > 0
+    X_fe[rows_[mj], len(proc_names) - 1 + month_codes[mj]] = 1.0
+    return DidData(
+        province=province, cells=cells, y=cells["share"].to_numpy(float), n=cells["total"].to_numpy(float),
+        cluster=proc_codes, X_fe=X_fe, n_months_pre=n_pre, n_months_post=n_post,
+        first_month=min(pre_months), last_month=max(post_months), transition_month=transition,
+        n_treated=n_t, n_control=n_c)
+
+
+# ----------------------------------------------------------------------------- fitting
+
+
+def _fit_glm(y, n, X, offset=None):
+    """Return the fitted statsmodels GLM (binomial, logit, proportion + var_weights)."""
+    model = sm.GLM(y, X, family=sm.families.Binomial(), var_weights=n, offset=offset)
+    return model.fit(maxiter=100, tol=1e-10)
+
+
+def _cluster_sums(values: np.ndarray, cluster: np.ndarray, n_clusters: int) -> np.ndarray:
+    """Return per-cluster sums of the rows of ``values`` (N, k) as (G, k)."""
+    out = np.zeros((n_clusters, values.shape[1]))
+    np.add.at(out, cluster, values)
+    return out
+
+
+def _cr1(X, n, y, mu, cluster):
+    """Return the CR1 cluster-robust covariance of a GLM fit (sandwich, factor G/(G-1))."""
+    G = int(cluster.max()) + 1
+    H = X.T @ (X * (n * mu * (1 - mu))[:, None])
+    Hinv = np.linalg.pinv(H)
+    Sg = _cluster_sums((n * (y - mu))[:, None] * X, cluster, G)
+    return G / (G - 1) * Hinv @ (Sg.T @ Sg) @ Hinv
+
+
+@dataclass
+class ScoreTest:
+    """A null-imposed wild cluster score bootstrap test of ``H0: beta = b0``."""
+
+    p_value: float
+    statistic: float
+    mu: np.ndarray  # fitted shares of the restricted model
+    eta: np.ndarray  # its linear predictor (offset included)
+
+
+def score_test(y, n, X_nuisance, X_test, b0, cluster, weights) -> ScoreTest:
+    """Return the wild cluster score bootstrap test of ``beta = b0`` for the columns ``X_test``.
+
+    The model is refitted with beta fixed at ``b0`` (an offset); each observation's
+    score n_i (y_i - mu_i) x_i is projected off the nuisance directions (the efficient
+    score), summed by cluster, and the statistic (|t| for one column, a quadratic form
+    for several) is compared with its distribution when the cluster scores are
+    multiplied by the rows of ``weights`` (n_boot, G). Returns the p-value, the
+    statistic and the restricted fit's shares.
+    """
+    b0 = np.atleast_1d(np.asarray(b0, float))
+    X_test = X_test.reshape(len(y), -1)
+    off = X_test @ b0
+    fit = _fit_glm(y, n, X_nuisance, offset=off)
+    eta = X_nuisance @ fit.params + off
+    mu = expit(eta)
+    w = n * mu * (1 - mu)
+    Hnn = X_nuisance.T @ (X_nuisance * w[:, None])
+    Hna = X_nuisance.T @ (X_test * w[:, None])
+    proj = np.linalg.lstsq(Hnn, Hna, rcond=None)[0]
+    A = X_test - X_nuisance @ proj
+    G = weights.shape[1]
+    Sg = _cluster_sums((n * (y - mu))[:, None] * A, cluster, G)  # (G, k)
+    S = Sg.sum(0)
+    if Sg.shape[1] == 1:
+        s = Sg[:, 0]
+        stat = abs(S[0]) / np.sqrt((s ** 2).sum())
+        boot = np.abs(weights @ s) / np.sqrt((weights ** 2) @ (s ** 2))
+    else:
+        omega = Sg.T @ Sg
+        stat = float(S @ np.linalg.solve(omega, S))
+        Sb = weights @ Sg  # (B, k)
+        om_b = np.einsum("bg,gi,gj->bij", weights ** 2, Sg, Sg)
+        boot = np.einsum("bi,bi->b", Sb, np.linalg.solve(om_b, Sb[..., None])[..., 0])
+    p = float((np.sum(boot >= stat - 1e-12) + 1) / (len(boot) + 1))
+    return ScoreTest(p_value=p, statistic=float(stat), mu=mu, eta=eta)
+
+
+def _ame_pp(eta, beta, d, n) -> float:
+    """Return 100 x the dossier-weighted mean over cells with d == 1 of expit(eta) - expit(eta - beta)."""
+    m = d == 1
+    return 100 * float(np.sum((expit(eta[m]) - expit(eta[m] - beta)) * n[m]) / np.sum(n[m]))
+
+
+@dataclass
+class DidResult:
+    """The difference-in-differences estimate and its inference; :meth:`to_dict` for JSON."""
+
+    method: str
+    province: str
+    effect_pp: float
+    ci_low_pp: float
+    ci_high_pp: float
+    p_value: float
+    beta_logit: float
+    ci_low_logit: float
+    ci_high_logit: float
+    se_cr1_logit: float
+    p_value_cr1: float
+    n_months_pre: int
+    n_months_post: int
+    n_discounted_procedures: int
+    n_other_procedures: int
+    n_boot: int
+    pretrend_p_value: float | None
+    pretrend_n_leads: int
+    baseline_share_pct: float
+    effect_scope: str = "online share of the discounted procedures (percentage points)"
+    inference: str = ("wild cluster score bootstrap by procedure, null imposed, Webb weights; "
+                      "interval by test inversion")
+    warnings: list[str] = field(default_factory=list)
+    event_study: pd.DataFrame | None = None
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        es = d.pop("event_study")
+        if es is not None:
+            d["event_study"] = es.to_dict(orient="records")
+        return d
+
+
+def _treatment_columns(data: DidData):
+    c = data.cells
+    d = (c["discounted"] & c["post"]).to_numpy(float)
+    return d
+
+
+def _event_columns(data: DidData, ref: int):
+    """Return (matrix of discounted x event-time dummies, their event times, is_lead)."""
+    c = data.cells
+    events = sorted(e for e in set(c["event"]) if e != ref)
+    cols = np.column_stack([((c["event"] == e) & c["discounted"]).to_numpy(float) for e in events])
+    keep = cols.sum(0) > 0
+    events = [e for e, k in zip(events, keep) if k]
+    return cols[:, keep], np.array(events), np.array([e < ref for e in events]) if events else np.array([], bool)
+
+
+def fit_did(panel: pd.DataFrame, policy_date, *, province: str | None = None, n_boot: int = 999,
+            seed: int = 12345, alpha: float = 0.05, event_study: bool = True) -> DidResult:
+    """Return the difference-in-differences estimate for ``province`` in ``panel``.
+
+    ``n_boot`` Webb bootstrap draws (seeded by ``seed``) give the p-value of "no effect"
+    and the (1 - alpha) interval by test inversion; with ``event_study`` the lead/lag
+    coefficients and the joint pre-trend test are added. Raises Refused as
+    :func:`prepare` does.
+    """
+    data = prepare(panel, policy_date, province)
+    y, n, cl, Xf = data.y, data.n, data.cluster, data.X_fe
+    G = int(cl.max()) + 1
+    rng = np.random.default_rng(seed)
+    W = webb_weights(rng, n_boot, G)
+    d = _treatment_columns(data)
+    X = np.column_stack([Xf, d])
+    full = _fit_glm(y, n, X)
+    beta = float(full.params[-1])
+    eta = X @ full.params
+    mu = expit(eta)
+    V = _cr1(X, n, y, mu, cl)
+    se = float(np.sqrt(V[-1, -1]))
+    p_cr1 = float(2 * stats.t.sf(abs(beta) / se, G - 1)) if se > 0 else float("nan")
+    effect_pp = _ame_pp(eta, beta, d, n)
+
+    def pval(b):
+        return score_test(y, n, Xf, d, b, cl, W)
+
+    p0 = pval(0.0).p_value
+
+    def bound(direction):
+        step = max(se, 1e-3)
+        x_in, x_out = beta, beta + direction * 2 * step
+        for _ in range(30):
+            if pval(x_out).p_value < alpha:
+                break
+            x_in, x_out = x_out, x_out + direction * step * 2
+        else:  # pragma: no cover - a flat p-value curve: no finite interval
+            return float(direction * np.inf), float(direction * np.inf)
+        f = lambda b: pval(b).p_value - alpha  # noqa: E731
+        if f(x_in) < 0:  # the estimate itself is rejected (odd, bootstrap noise): keep it
+            x = x_in
+        else:
+            x = optimize.brentq(f, min(x_in, x_out), max(x_in, x_out), xtol=max(se, 1e-3) / 200)
+        t = pval(x)
+        return x, _ame_pp(t.eta, x, d, n)
+
+    lo_logit, lo_pp = bound(-1.0)
+    hi_logit, hi_pp = bound(+1.0)
+    c = data.cells
+    tp = (c["discounted"] & c["post"]).to_numpy()
+    baseline = 100 * float(np.sum(expit(eta[tp] - beta) * n[tp]) / np.sum(n[tp]))
+
+    warnings = []
+    if data.n_treated < FEW_TREATED_CLUSTERS:
+        warnings.append(f"only {data.n_treated} discounted procedures: the wild cluster bootstrap is "
+                        f"unreliable with fewer than {FEW_TREATED_CLUSTERS} treated clusters "
+                        "(MacKinnon and Webb 2017); read the interval as indicative")
+    es_frame, pre_p, n_leads = None, None, 0
+    if event_study:
+        es_frame, pre_p, n_leads = _event_study(data, W, alpha)
+        if pre_p is not None and pre_p < 0.10:
+            warnings.append(f"pre-trend test p = {pre_p:.3f}: the discounted and other procedures were "
+                            "not moving in parallel before the policy; the difference-in-differences "
+                            "estimate is doubtful")
+    return DidResult(
+        method="did", province=data.province, effect_pp=effect_pp, ci_low_pp=lo_pp, ci_high_pp=hi_pp,
+        p_value=p0, beta_logit=beta, ci_low_logit=lo_logit, ci_high_logit=hi_logit, se_cr1_logit=se,
+        p_value_cr1=p_cr1, n_months_pre=data.n_months_pre, n_months_post=data.n_months_post,
+        n_discounted_procedures=data.n_treated, n_other_procedures=data.n_control, n_boot=n_boot,
+        pretrend_p_value=pre_p, pretrend_n_leads=n_leads, baseline_share_pct=baseline,
+        warnings=warnings, event_study=es_frame)
+
+
+def _event_study(data: DidData, W, alpha):
+    """Return (event-study frame, joint pre-trend p-value or None, number of leads)."""
+    y, n, cl, Xf = data.y, data.n, data.cluster, data.X_fe
+    c = data.cells
+    ref = int(c.loc[~c["post"], "event"].max())
+    E, events, is_lead = _event_columns(data, ref)
+    X = np.column_stack([Xf, E])
+    fit = _fit_glm(y, n, X)
+    k = E.shape[1]
+    b = np.asarray(fit.params[-k:])
+    eta = X @ fit.params
+    V = _cr1(X, n, y, expit(eta), cl)
+    se = np.sqrt(np.diag(V)[-k:])
+    G = int(cl.max()) + 1
+    crit = stats.t.ppf(1 - alpha / 2, G - 1)
+    rows = []
+    for i, e in enumerate(events):
+        m = (c["event"] == e).to_numpy() & c["discounted"].to_numpy()
+        eta_m, n_m = eta[m], n[m]
+        base = eta_m - b[i]
+
+        def pp(beta_):
+            return 100 * float(np.sum((expit(base + beta_) - expit(base)) * n_m) / np.sum(n_m))
+
+        rows.append({"event_month": int(e), "month": str(c.loc[m, "month"].iloc[0]),
+                     "period": "pre" if is_lead[i] else "post",
+                     "coef_logit": float(b[i]), "se_logit": float(se[i]),
+                     "effect_pp": pp(b[i]), "ci_low_pp": pp(b[i] - crit * se[i]),
+                     "ci_high_pp": pp(b[i] + crit * se[i])})
+    ref_month = c.loc[c["event"] == ref, "month"].iloc[0]
+    rows.append({"event_month": ref, "month": str(ref_month), "period": "reference",
+                 "coef_logit": 0.0, "se_logit": 0.0, "effect_pp": 0.0, "ci_low_pp": 0.0, "ci_high_pp": 0.0})
+    frame = pd.DataFrame(rows).sort_values("event_month").reset_index(drop=True)
+    n_leads = int(is_lead.sum())
+    pre_p = None
+    if 0 < n_leads < G - 1:
+        lags = E[:, ~is_lead]
+        Xn = np.column_stack([Xf, lags])
+        pre_p = score_test(y, n, Xn, E[:, is_lead], np.zeros(n_leads), cl, W).p_value
+    return frame, pre_p, n_leads
