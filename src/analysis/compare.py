@@ -105,6 +105,10 @@ RELATED_GROUPS: dict[str, tuple[str, ...]] = {
         "online_payment_coverage_of_published", "departments_online_payment_above_65pct_share"),
     "online provision, derived (services per procedure vs full-process per procedure)": (
         "online_service_coverage", "full_process_share_of_published"),
+    "local-government units counted (district-level localities before 1 Jul 2025 vs communes after)": (
+        "localities_satisfaction_above_90pct", "localities_on_time_above_99pct",
+        "localities_on_time_below_97pct", "localities_score_below_7",
+        "residence_digitisation_pilot_localities", "communes_with_admin_centre"),
 }
 
 
@@ -600,10 +604,7 @@ def pair_verdict(ds: Dataset, a, b, tolerance_days: float = DEFAULT_TOLERANCE_DA
         caveats.append(Flag("approximate", f"{pa_}: {ba}; {pb_}: {bb}."))
     # Administrative lineage.
     la_flags, lb_flags = lineage_flags(ds, a), lineage_flags(ds, b)
-    for r, flags in ((a, la_flags), (b, lb_flags)):
-        for fl in flags:
-            if fl.code == "province_ceased":
-                reasons.append(fl)
+    reasons.extend(fl for fl in la_flags + lb_flags if fl.code == "province_ceased")
     for r, other, flags in ((a, b, la_flags), (b, a, lb_flags)):
         if any(fl.code == "successor_includes_merged" for fl in flags):
             merged = {p for p, last in predecessors(ds, r["province"]) if r["period_end"] > last}
@@ -626,7 +627,7 @@ def pair_verdict(ds: Dataset, a, b, tolerance_days: float = DEFAULT_TOLERANCE_DA
             reasons.append(Flag("locality_reform",
                                 f"{pa_}: {_period_label(a)} ({a['unit']}); {pb_}: {_period_label(b)} "
                                 f"({b['unit']}): on either side of the 1 Jul 2025 reform, the units "
-                                "counted (20 districts in Nghệ An before, 130 communes after) differ."))
+                                "counted differ (in Nghệ An: 20 district-level localities before, 130 communes after)."))
     # One entry per code: keep the first text.
     seen, uniq = set(), []
     for fl in reasons:
@@ -638,13 +639,14 @@ def pair_verdict(ds: Dataset, a, b, tolerance_days: float = DEFAULT_TOLERANCE_DA
             "period_distance_days": round(dist, 1)}
 
 
-def _candidate_pairs(rows: pd.DataFrame):
-    """Yield (i, j) index pairs of rows from different provinces whose indicators are the
-    same or related (see RELATED_GROUPS)."""
+def _candidate_pairs(rows: pd.DataFrame, within_province: bool = False):
+    """Yield (i, j) index pairs of rows whose indicators are the same or related (see
+    RELATED_GROUPS): rows from different provinces, and with ``within_province`` also
+    rows of one province (a province against itself over time)."""
     idx = list(rows.index)
     for i, j in combinations(idx, 2):
         a, b = rows.loc[i], rows.loc[j]
-        if a["province"] == b["province"]:
+        if a["province"] == b["province"] and not within_province:
             continue
         if a["indicator"] == b["indicator"] or _related(a["indicator"], b["indicator"]):
             yield i, j
@@ -656,9 +658,10 @@ PAIR_COLUMNS = ["kind", "indicator_a", "indicator_b", "province_a", "province_b"
                 "reason_codes", "reasons", "caveats", "period_distance_days"]
 
 
-def _pairs_of(ds, rows: pd.DataFrame, kind: str, tolerance_days: float) -> list[dict]:
+def _pairs_of(ds, rows: pd.DataFrame, kind: str, tolerance_days: float,
+              within_province: bool = False) -> list[dict]:
     out = []
-    for i, j in _candidate_pairs(rows):
+    for i, j in _candidate_pairs(rows, within_province):
         a, b = rows.loc[i], rows.loc[j]
         v = pair_verdict(ds, a, b, tolerance_days)
         ida = a["obs_id"] if kind == "observed" else "+".join(a["inputs"])
@@ -678,11 +681,14 @@ def _pairs_of(ds, rows: pd.DataFrame, kind: str, tolerance_days: float) -> list[
 
 
 def pair_verdicts(ds: Dataset, provinces, tolerance_days: float = DEFAULT_TOLERANCE_DAYS,
-                  matrix: pd.DataFrame | None = None, derived: pd.DataFrame | None = None) -> pd.DataFrame:
+                  matrix: pd.DataFrame | None = None, derived: pd.DataFrame | None = None,
+                  within_province: bool = False) -> pd.DataFrame:
     """Return one row per pair of figures from different provinces on the same or a
     related indicator, for reported figures (``kind == 'observed'``) and derived shares
     (``kind == 'derived'``), with the verdict of :func:`pair_verdict` (columns
-    :data:`PAIR_COLUMNS`). Comparable pairs come first, then by fewest reasons and
+    :data:`PAIR_COLUMNS`). With ``within_province`` the pairs of one province's figures
+    over time are included too (e.g. its 20 localities before the 2025 reform against its
+    130 communes after). Comparable pairs come first, then by fewest reasons and
     shortest period distance. Raises as :func:`resolve_provinces` and ValueError for a
     negative tolerance.
     """
@@ -694,8 +700,8 @@ def pair_verdicts(ds: Dataset, provinces, tolerance_days: float = DEFAULT_TOLERA
         derived = derive_shares(ds, provinces)
     obs_rows = matrix[matrix["status"] == REPORTED].reset_index(drop=True)
     der_rows = derived[derived["status"] == DERIVED].reset_index(drop=True)
-    rows = _pairs_of(ds, obs_rows, "observed", tolerance_days) + \
-        _pairs_of(ds, der_rows, "derived", tolerance_days)
+    rows = _pairs_of(ds, obs_rows, "observed", tolerance_days, within_province) + \
+        _pairs_of(ds, der_rows, "derived", tolerance_days, within_province)
     out = pd.DataFrame(rows, columns=PAIR_COLUMNS)
     if out.empty:
         return out
@@ -705,16 +711,28 @@ def pair_verdicts(ds: Dataset, provinces, tolerance_days: float = DEFAULT_TOLERA
     return out.drop(columns="_n").reset_index(drop=True)
 
 
+_BOUND_PREFIX = {"lower": "> ", "upper": "< ", "approximate": "≈ ", "indeterminate": "? "}
+
+
+def format_figure(value: float, unit: str, bound: str | None) -> str:
+    """Return a value as text with its bound and unit: '> 44%', '224,930 dossiers', '0.2183 lookups per dossier'."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return NO_DATA
+    num = f"{int(value):,}" if float(value) == int(value) else f"{value:,.4g}"
+    unit_text = "%" if unit == "percent" else f" {unit}"
+    return f"{_BOUND_PREFIX.get(bound, '')}{num}{unit_text}"
+
+
 def not_comparable_table(pairs: pd.DataFrame) -> pd.DataFrame:
-    """Return a readable table of the pairs that cannot be compared: the two figures and
-    every reason, one line per reason."""
+    """Return a readable table of the pairs that cannot be compared: the two figures (value
+    with bound and unit, scope, period, source) and every reason, codes and words."""
     bad = pairs[~pairs["comparable"]]
     rows = []
     for _, p in bad.iterrows():
         rows.append({
-            "figure A": f"{p['province_a']}: {p['indicator_a']} = {p['value_a']:,.4g} {p['unit_a']} "
+            "figure A": f"{p['province_a']}: {p['indicator_a']} = {format_figure(p['value_a'], p['unit_a'], p['bound_a'])} "
                         f"({p['scope_a']}; {p['period_a']}) [{p['source_a']}]",
-            "figure B": f"{p['province_b']}: {p['indicator_b']} = {p['value_b']:,.4g} {p['unit_b']} "
+            "figure B": f"{p['province_b']}: {p['indicator_b']} = {format_figure(p['value_b'], p['unit_b'], p['bound_b'])} "
                         f"({p['scope_b']}; {p['period_b']}) [{p['source_b']}]",
             "reasons": "; ".join(p["reason_codes"]),
             "why": " ".join(r["text"] for r in p["reasons"]),
@@ -746,17 +764,20 @@ def records(frame: pd.DataFrame) -> list[dict]:
     return [{k: _jsonable(v) for k, v in row.items()} for row in frame.to_dict(orient="records")]
 
 
-def comparison(ds: Dataset, provinces, tolerance_days: float = DEFAULT_TOLERANCE_DAYS) -> dict:
+def comparison(ds: Dataset, provinces, tolerance_days: float = DEFAULT_TOLERANCE_DAYS,
+               within_province: bool = False) -> dict:
     """Return the whole comparison as a JSON-ready dict: ``provinces``, ``tolerance_days``,
     ``matrix`` (observations and 'no data' rows), ``derived``, ``pairs`` (verdicts) and the
     ``reason_codes`` and ``caveat_codes`` vocabularies. Raises as :func:`pair_verdicts`."""
     names = resolve_provinces(ds, provinces)
     matrix = indicator_matrix(ds, names)
     derived = derive_shares(ds, names)
-    pairs = pair_verdicts(ds, names, tolerance_days, matrix=matrix, derived=derived)
+    pairs = pair_verdicts(ds, names, tolerance_days, matrix=matrix, derived=derived,
+                          within_province=within_province)
     return {
         "provinces": names,
         "tolerance_days": tolerance_days,
+        "within_province": within_province,
         "matrix": records(matrix),
         "derived": records(derived),
         "pairs": records(pairs),

@@ -320,7 +320,7 @@ class GrowthFit:
             for t in ts:
                 x, off = self._row(t)
                 eta = self.draws @ x + off
-                p = expit(eta)
+                p = np.clip(expit(eta), 1e-12, 1 - 1e-12)  # far out the curve is 0 or 1 in floating point
                 # A new figure's logit varies around the mean by about sqrt(phi / (n p (1-p)))
                 # (delta method on the quasi-binomial variance); t noise for the estimated phi.
                 sd = np.sqrt(self.scale / (n * p * (1 - p)))
@@ -416,15 +416,16 @@ def _scope_table(frame: pd.DataFrame) -> str:
     for s, g in frame.groupby("scope", sort=False):
         n_pt = int(g["bound"].isin(_POINT_BOUNDS).sum())
         n_b = len(g) - n_pt
-        txt = f"{s}: {n_pt} exact figure(s)"
+        txt = f"{s}: {n_pt} exact figure(s)" if n_pt else f"{s}: no exact figure"
         if n_b:
-            txt += f" and {n_b} bound(s), not fitted as points"
+            txt += f", {n_b} bound(s) (not fitted as points)"
         parts.append(txt)
     return "; ".join(parts)
 
 
-def _alternatives(data: GrowthData, reference: str) -> str:
+def _alternatives(data: GrowthData, reference: str | None = None) -> str:
     pts = data.frame[data.frame["bound"].isin(_POINT_BOUNDS)]
+    reference = reference or str(pts.sort_values("t")["scope"].iloc[-1])
     fit_scopes = [s for s, g in pts.groupby("scope") if g["t"].nunique() >= 2]
     others = [s for s in pts["scope"].unique() if s != reference]
     a = ("(a) a fit restricted to one scope (--scope SCOPE / scope = ...), which needs at least two "
@@ -513,7 +514,7 @@ def fit_growth(data: GrowthData, *, scope: str | None = None, offsets: dict[str,
         raise Refused(
             f"{prov}: cannot fit one growth curve to these figures ({_scope_table(frame)}): the design "
             f"[{', '.join(columns)}] has rank {rank} < {X.shape[1]} columns, so {what}. "
-            + _alternatives(data, reference_scope))
+            + _alternatives(data, None if scope else reference_scope))
     if estimated and df_resid < 1:
         raise Refused(
             f"{prov}: the scope offsets ({', '.join(estimated)}) would be estimated with no residual "
@@ -542,8 +543,9 @@ def fit_growth(data: GrowthData, *, scope: str | None = None, offsets: dict[str,
         if df_resid < 1:
             warns.append(
                 f"df_resid = 0: the curve passes exactly through the {len(points)} fitted figures, so there is no "
-                "scale estimate. The scale is fixed at 1 (binomial sampling only): with hundreds of thousands of "
-                "dossiers the intervals are very narrow and ignore extra-binomial variation (differences between "
+                "scale estimate. The scale is fixed at 1 (binomial sampling only): with "
+                f"{int(w.min()):,} to {int(w.max()):,} dossiers per figure the intervals are narrow and ignore "
+                "extra-binomial variation (differences between "
                 "reports, periods and definitions), which here is certainly far larger. Read them as a lower limit "
                 "on the uncertainty, not as the uncertainty; no prediction interval is given.")
         else:
@@ -562,6 +564,8 @@ def fit_growth(data: GrowthData, *, scope: str | None = None, offsets: dict[str,
     with _warnings.catch_warnings():
         # An exactly identified fit "predicts perfectly" by construction; that is not separation.
         _warnings.simplefilter("ignore", PerfectSeparationWarning)
+        if df_resid < 1:  # IRLS divides by df_resid = 0 at each step; the scale is fixed anyway
+            _warnings.simplefilter("ignore", RuntimeWarning)
         res = model.fit(scale=fit_scale, use_t=use_t)
     if not res.converged:
         raise Refused(f"{prov}: the GLM did not converge (shares of 0% or 100%?); no estimate is given.")
@@ -779,16 +783,18 @@ def simulate_rows(b0: float, b1: float, dates, *, n: int | None = 1000, extra_sd
 
 
 def parse_offsets(items) -> dict[str, float]:
-    """Return {scope: logit} from ``["SCOPE=LOGIT", ...]``.
+    """Return {scope: logit} from ``["SCOPE=LOGIT", ...]`` (``SCOPE:LOGIT`` also accepted, so a
+    notebook's parameters cell can avoid a second '=' on the line, which papermill cannot parse).
 
     Raises ParameterError for a malformed item, an unknown scope, a repeated scope or a value
     that is not a number (decimal comma accepted).
     """
     out: dict[str, float] = {}
     for item in items or []:
-        if not isinstance(item, str) or "=" not in item:
+        sep = "=" if isinstance(item, str) and "=" in item else ":"
+        if not isinstance(item, str) or sep not in item:
             raise ParameterError("growth", "offset", f"{item!r} is not SCOPE=LOGIT (e.g. provincial_centre=-0.5)")
-        s, v = (x.strip() for x in item.split("=", 1))
+        s, v = (x.strip() for x in item.split(sep, 1))
         if s not in SCOPES:
             raise ParameterError("growth", "offset", f"{s!r} is not a scope; known scopes: {', '.join(SCOPES)}")
         if s in out:

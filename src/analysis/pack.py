@@ -141,13 +141,13 @@ def _gather_figures(run_dir: Path, figures_dir: Path, owners: dict[str, str], ru
     wrote is not moved over it: the collision is reported instead.
     """
     groups: dict[str, dict[str, str]] = {}
-    clashes = []
+    clashes: dict[str, str] = {}
     for p in sorted(run_dir.rglob("*")) if run_dir.exists() else []:
         if not p.is_file() or p.name.startswith("."):
             continue
         rel = p.relative_to(run_dir).as_posix()
         if rel in owners:
-            clashes.append(f"figure file '{rel}' also written by run '{owners[rel]}'")
+            clashes.setdefault(rel.rpartition(".")[0] or rel, owners[rel])
             continue
         owners[rel] = run_name
         dest = figures_dir / rel
@@ -157,7 +157,8 @@ def _gather_figures(run_dir: Path, figures_dir: Path, owners: dict[str, str], ru
         kind = ext if ext in FIGURE_KINDS else rel
         groups.setdefault(stem or rel, {})[kind] = f"figures/{rel}"
     figs = [{"name": Path(stem).name, "files": files} for stem, files in sorted(groups.items())]
-    return figs, ("; ".join(clashes) if clashes else None)
+    message = "; ".join(f"figure '{stem}' also written by run '{owner}'" for stem, owner in clashes.items())
+    return figs, (message or None)
 
 
 def _publish(tmp: Path, out_root: Path, name: str) -> Path:
@@ -195,8 +196,8 @@ def _publish(tmp: Path, out_root: Path, name: str) -> Path:
 
 def _stop_pool(executor: cf.ProcessPoolExecutor) -> None:
     """Cancel pending runs and stop the workers (SIGTERM lets them shut their kernels down)."""
+    procs = list((getattr(executor, "_processes", None) or {}).values())  # no public handle on workers
     executor.shutdown(wait=False, cancel_futures=True)
-    procs = list(getattr(executor, "_processes", {}).values())  # no public handle on the workers
     for p in procs:
         if p.is_alive():
             p.terminate()
@@ -248,6 +249,7 @@ def build(params_file: str | Path, out_root: str | Path | None = None, data_dir:
     """
     from .params import ParameterError
 
+    started = time.monotonic()
     data_path = config.resolve_data_dir(data_dir)
     if not data_path.is_dir():
         raise ParameterError("pack", "data_dir", f"data folder not found: {data_path}")
@@ -295,6 +297,7 @@ def build(params_file: str | Path, out_root: str | Path | None = None, data_dir:
                 "runs": records,
             }
             _write_json(tmp / "manifest.json", manifest)
+            timings["seconds_total"] = round(time.monotonic() - started, 3)
             _write_json(tmp / "timings.json", timings)
             (tmp / "index.html").write_text(pack_html.render(tmp, manifest), encoding="utf-8")
             shutil.rmtree(tmp / "work", ignore_errors=True)

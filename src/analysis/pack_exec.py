@@ -52,13 +52,29 @@ def _mark_failed(executed: Path, source: Path, message: str) -> None:
     nbformat.write(nb, executed)
 
 
+#: The JupyterLab HTML template without require.js and mermaid.js, which the report
+#: notebooks never use and which would be fetched from a CDN (failing offline). MathJax
+#: stays, so formulas in the prose render when the reader is online.
+_TEMPLATE = """{%- extends 'lab/index.html.j2' -%}
+{%- block html_head_js_requirejs -%}{%- endblock html_head_js_requirejs -%}
+{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
+"""
+
+
 def export_html(executed: Path, html_out: Path, title: str) -> None:
     """Write ``executed`` as HTML with all code hidden (outputs, text and errors kept)."""
+    import jinja2
     import nbformat
     from nbconvert import HTMLExporter
 
     nb = nbformat.read(executed, as_version=4)
-    exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
+    # Cells papermill inserts (injected parameters, error marker) get random ids, which the
+    # HTML prints: number them all so the same run gives the same bytes.
+    for i, cell in enumerate(nb.cells):
+        cell["id"] = f"cell-{i}"
+    exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True,
+                            extra_loaders=[jinja2.DictLoader({"pack_report.html.j2": _TEMPLATE})],
+                            template_file="pack_report.html.j2")
     body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
     html_out.write_text(body, encoding="utf-8")
 
@@ -108,7 +124,8 @@ def execute(job: dict) -> dict:
                 break
             except transient as exc:
                 kind = "timed out" if isinstance(exc, TimeoutError) else "kernel died"
-                error = f"{kind} (attempt {attempts} of {ATTEMPTS}): {type(exc).__name__}: {exc}".strip()
+                first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+                error = f"{kind} (attempt {attempts} of {ATTEMPTS}): {type(exc).__name__}: {first_line}"
                 log.write(f"\n*** {error}\n")
                 if attempts == ATTEMPTS:
                     _mark_failed(executed, Path(job["notebook"]), error)

@@ -245,6 +245,10 @@ def load(path: str | Path, data_dir=None, timeout: float | None = None) -> PackS
             raise ParameterError(stem, "*", f"notebook not found: {nb}")
         spec = resolve_spec(stem, entry.get("spec"))
         defaults = notebook_defaults(nb)
+        unchecked = sorted(set(defaults) - set(spec))
+        if unchecked:
+            raise ParameterError(stem, unchecked[0], "in the notebook's parameters cell but not in its "
+                                 "specification, so it could not be checked")
         run_timeout = (_as_timeout(stem, entry["timeout"]) if entry.get("timeout") is not None
                        else timeout or file_timeout or DEFAULT_TIMEOUT)
         for values in _expand(stem, entry.get("grid"), spec):

@@ -139,9 +139,16 @@ def _panel_rules(name: str, df: pd.DataFrame, problems: list[Problem]) -> None:
             problems.append(Problem(name, line, "month",
                                     f"duplicate row for {r['province']} / {r['procedure']} / {r['month']} "
                                     f"(lines {', '.join(map(str, lines))})"))
-    for (prov, proc), grp in df.groupby(["province", "procedure"], sort=False):
-        flags = grp["discounted"].unique()
-        if len(flags) > 1:
+    # vectorized first (a simulated panel has thousands of rows), details only where wrong
+    ym = np.array([m.year * 12 + m.month for m in df["month"]]) if len(df) else np.array([])
+    g = df.assign(_ym=ym).groupby(["province", "procedure"], sort=False)
+    summary = g.agg(flags=("discounted", "nunique"), lo=("_ym", "min"), hi=("_ym", "max"),
+                    k=("_ym", "nunique"))
+    for (prov, proc), s_ in summary.iterrows():
+        if s_["flags"] <= 1 and s_["hi"] - s_["lo"] + 1 == s_["k"]:
+            continue
+        grp = df[(df["province"] == prov) & (df["procedure"] == proc)]
+        if s_["flags"] > 1:
             first = bool(grp["discounted"].iloc[0])
             for _, r in grp[grp["discounted"] != first].iterrows():
                 problems.append(Problem(name, int(r["_line"]), "discounted",
@@ -149,12 +156,10 @@ def _panel_rules(name: str, df: pd.DataFrame, problems: list[Problem]) -> None:
                                         f"('{str(first).lower()}'); a procedure's discounted flag must be the same "
                                         "in every month"))
         months = grp["month"].drop_duplicates().sort_values()
-        if months.empty:
-            continue
         full = pd.period_range(months.iloc[0], months.iloc[-1], freq="M")
         gaps = sorted(set(full) - set(months))
         if gaps:
-            shown = ", ".join(str(g) for g in gaps[:6]) + (" ..." if len(gaps) > 6 else "")
+            shown = ", ".join(str(x) for x in gaps[:6]) + (" ..." if len(gaps) > 6 else "")
             problems.append(Problem(name, int(grp["_line"].max()), "month",
                                     f"{prov} / {proc}: {len(gaps)} month(s) missing inside "
                                     f"{months.iloc[0]} to {months.iloc[-1]} ({shown}); a gap is not filled "
@@ -207,13 +212,14 @@ def from_frame(frame: pd.DataFrame) -> pd.DataFrame:
     Raises PanelError (file ``<frame>``) when it breaks a rule.
     """
     df = frame[list(COLUMNS)].copy()
-    df["month"] = df["month"].map(lambda m: m if isinstance(m, pd.Period) else parse_month(str(m)))
+    if not isinstance(df["month"].dtype, pd.PeriodDtype):
+        df["month"] = df["month"].map(lambda m: m if isinstance(m, pd.Period) else parse_month(str(m)))
     df.insert(0, "_line", np.arange(2, len(df) + 2))
     problems: list[Problem] = []
-    for i, r in df.iterrows():
-        if r["online"] < 0 or r["total"] < 0 or r["online"] > r["total"]:
-            problems.append(Problem("<frame>", int(r["_line"]), "online",
-                                    f"online {r['online']} / total {r['total']} are not 0 <= online <= total"))
+    bad = (df["online"] < 0) | (df["total"] < 0) | (df["online"] > df["total"])
+    for _, r in df[bad].iterrows():
+        problems.append(Problem("<frame>", int(r["_line"]), "online",
+                                f"online {r['online']} / total {r['total']} are not 0 <= online <= total"))
     _panel_rules("<frame>", df, problems)
     if problems:
         raise PanelError(problems)

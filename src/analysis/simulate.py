@@ -126,6 +126,11 @@ class PanelDesign:
         w_c = w_c / w_c.sum() * (1 - self.discounted_dossier_share)
         return self.monthly_total * np.concatenate([w_t, w_c])
 
+    def share_at(self, month: pd.Period) -> float:
+        """Return the expected online share of a typical procedure in ``month`` (no noise, no effect)."""
+        return float(expit(logit(self.start_share)
+                           + self.trend_per_month() * (month - pd.Period("2023-01", "M")).n))
+
     def trend_per_month(self) -> float:
         """Return the common logit trend: start_share to end_share over 11 months (2023)."""
         return (logit(self.end_share) - logit(self.start_share)) / 11.0

@@ -21,6 +21,9 @@ def add_arguments(parser) -> None:
                         metavar="N",
                         help="maximum distance in days between two figures' reference dates "
                              f"(interval midpoint or 'as of' date) (default {compare.DEFAULT_TOLERANCE_DAYS})")
+    parser.add_argument("--within-province", action="store_true",
+                        help="also judge pairs of one province's figures over time (e.g. its localities "
+                             "before the 2025 reform against its communes after)")
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
 
 
@@ -66,7 +69,7 @@ def run(args) -> int:
     if args.tolerance_days < 0:
         raise ParameterError("compare", "tolerance-days", f"must be 0 or more, got {args.tolerance_days}")
     ds = data.load(args.data)
-    result = compare.comparison(ds, args.provinces, args.tolerance_days)
+    result = compare.comparison(ds, args.provinces, args.tolerance_days, args.within_province)
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=2))
     else:

@@ -1,0 +1,101 @@
+"""``analysis effect``: estimate the effect of a policy on online uptake from a monthly panel."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from .. import data, did, its, panel, vn
+from ..params import ParameterError
+
+NAME = "effect"
+HELP = ("Estimate a policy's effect on the online share from a monthly procedure-level panel "
+        "(difference-in-differences or interrupted time series); exit 2 on a bad panel.")
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("panel", metavar="PANEL.csv", help="monthly panel: province, procedure, month, "
+                        "online, total, discounted")
+    parser.add_argument("--policy-date", required=True, metavar="YYYY-MM-DD",
+                        help="date the policy took effect (ISO, or day first: 7/11/2023)")
+    parser.add_argument("--method", choices=("did", "its"), default="did",
+                        help="did: discounted vs other procedures (main design); its: province-wide "
+                             "interrupted time series (secondary)")
+    parser.add_argument("--province", default=None, help="province to analyse (needed when the panel "
+                        "holds several)")
+    parser.add_argument("--n-boot", type=int, default=999, help="wild bootstrap draws (did)")
+    parser.add_argument("--n-sims", type=int, default=2000, help="calibration simulations (its)")
+    parser.add_argument("--seed", type=int, default=12345, help="random seed of the bootstrap/calibration")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+
+
+def sidecar_path(panel_path: Path) -> Path:
+    """Return where simulate-panel writes the truth of a simulated panel."""
+    return panel_path.with_name(panel_path.name + ".truth.json")
+
+
+def simulated_truth(panel_path: Path) -> dict | None:
+    """Return the truth sidecar of a simulated panel, or None for a panel without one."""
+    side = sidecar_path(panel_path)
+    if not side.exists():
+        return None
+    try:
+        truth = json.loads(side.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return truth if truth.get("simulated") else None
+
+
+def estimate(args) -> dict:
+    """Return the JSON-ready result of ``analysis effect`` for parsed ``args``.
+
+    Raises PanelError (bad panel), ParameterError (bad date or option), Refused (too few
+    months or procedures), UnknownProvinceError.
+    """
+    try:
+        policy_date = vn.parse_date(args.policy_date)
+    except ValueError as exc:
+        raise ParameterError("effect", "--policy-date", str(exc)) from None
+    if args.n_boot < 99 or args.n_sims < 200:
+        raise ParameterError("effect", "--n-boot/--n-sims", "use at least 99 bootstrap draws and 200 simulations")
+    ds = data.load(args.data)
+    path = Path(args.panel)
+    pnl = panel.read_panel(path, dataset=ds)
+    province = ds.canonical_province(args.province) if args.province else None
+    if args.method == "did":
+        res = did.fit_did(pnl, policy_date, province=province, n_boot=args.n_boot, seed=args.seed)
+    else:
+        res = its.fit_its(pnl, policy_date, province=province, n_sims=args.n_sims, seed=args.seed)
+    out = res.to_dict()
+    rows = pnl[pnl["province"] == res.province]
+    first, last = rows["month"].min(), rows["month"].max()
+    out["warnings"] = panel.confounding_policies(ds.policies, res.province, policy_date, first, last) + out["warnings"]
+    out["policy_date"] = str(policy_date)
+    out["window"] = [str(first), str(last)]
+    truth = simulated_truth(path)
+    out["simulated"] = truth is not None
+    if truth is not None:
+        out["warnings"].insert(0, "SIMULATED panel (see its .truth.json sidecar): not evidence about any province")
+        out["truth"] = {k: truth.get(k) for k in ("true_effect_pp_discounted", "true_effect_pp_province",
+                                                  "true_national_effect_pp_province", "seed")}
+    return out
+
+
+def run(args) -> int:
+    out = estimate(args)
+    if args.json:
+        print(json.dumps(out, ensure_ascii=False, default=str))
+        return 0
+    tag = "SIMULATED panel. " if out["simulated"] else ""
+    print(f"{tag}{out['method'].upper()} for {out['province']}, policy {out['policy_date']}: "
+          f"effect {out['effect_pp']:+.2f} pp (95% CI {out['ci_low_pp']:+.2f} to {out['ci_high_pp']:+.2f}), "
+          f"p = {out['p_value']:.3f}; {out['n_months_pre']} months before, {out['n_months_post']} after.")
+    print(f"Scope: {out['effect_scope']}. Inference: {out['inference']}.")
+    if out["method"] == "did" and out.get("pretrend_p_value") is not None:
+        print(f"Pre-trend test ({out['pretrend_n_leads']} leads): p = {out['pretrend_p_value']:.3f}.")
+    if out["method"] == "its":
+        print(f"Calibrated critical value {out['critical_value']:.2f} (textbook {out['critical_value_naive']:.2f}, "
+              f"whose actual size here is {100 * out['size_naive_test']:.0f}%).")
+    for w in out["warnings"]:
+        print(f"warning: {w}")
+    return 0

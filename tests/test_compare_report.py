@@ -1,0 +1,132 @@
+"""The province-comparison report's figures, tables and text."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import nbformat
+import pandas as pd
+import pytest
+
+from analysis import compare, compare_report, config, params
+
+PROVINCES = ["Nghệ An", "Hòa Bình"]
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
+
+
+def test_parameters_are_checked(shipped):
+    p = params.check("04_province_comparison", provinces=["Nghe An", "Hoà Bình"], tolerance_days=200,
+                     data_dir=None, output_dir=None)
+    assert p.provinces == PROVINCES and p.tolerance_days == 200
+    with pytest.raises(params.ParameterError, match="tolerance_days"):
+        params.check("04_province_comparison", provinces=PROVINCES, tolerance_days=-1, data_dir=None, output_dir=None)
+    with pytest.raises(params.ParameterError, match="unknown province"):
+        params.check("04_province_comparison", provinces=["Atlantis"], tolerance_days=1, data_dir=None, output_dir=None)
+
+
+def test_nothing_comparable_gives_one_figure_of_closest_pairs_marked(shipped):
+    pairs = compare.pair_verdicts(shipped, PROVINCES, 0)
+    assert not pairs["comparable"].any()  # the shipped seeds: no two provinces' figures share a date
+    figs = compare_report.pair_figures(shipped, pairs, PROVINCES, 0)
+    assert len(figs) == 1
+    f = figs[0]
+    assert f["name"].startswith("compare_closest_pairs")
+    titles = [ax.get_title(loc="left") for ax in f["fig"].axes]
+    assert titles and all(t.startswith("NOT COMPARABLE") for t in titles)
+    assert len(titles) == min(compare_report.CLOSEST_PAIRS, len(pairs))
+    assert "NOTHING IS STRICTLY COMPARABLE" in f["caption"] and "Sources:" in f["caption"]
+    assert not f["data"]["comparable"].any()
+    md = compare_report.summary_markdown(shipped, PROVINCES, pairs, 0)
+    assert "Nothing in the data is strictly comparable" in md
+
+
+def test_comparable_pairs_get_one_figure_per_indicator(shipped):
+    pairs = compare.pair_verdicts(shipped, PROVINCES, 3000)
+    comp = pairs[pairs["comparable"]]
+    assert len(comp)
+    figs = compare_report.pair_figures(shipped, pairs, PROVINCES, 3000)
+    assert len(figs) == comp["indicator_a"].nunique()
+    for f in figs:
+        assert f["data"]["comparable"].all()
+        assert all(ax.get_title(loc="left").endswith("comparable") for ax in f["fig"].axes)
+
+
+def test_no_pair_at_all_says_so(shipped):
+    pairs = compare.pair_verdicts(shipped, ["Nghệ An", "Phú Thọ"], 366)
+    figs = compare_report.pair_figures(shipped, pairs, ["Nghệ An", "Phú Thọ"], 366)
+    assert len(figs) == 1 and "no pair of figures" in figs[0]["alt"]
+    assert "nothing to put side by side" in compare_report.summary_markdown(shipped, ["Nghệ An", "Phú Thọ"], pairs, 366)
+
+
+def test_provision_table_uses_the_reported_counts_and_labels_scope(shipped):
+    tab = compare_report.provision_table(shipped, PROVINCES + ["Phú Thọ"])
+    obs = shipped.observations
+    for prov, ind, col in (("Nghệ An", "procedures_full_online", "full"),
+                           ("Hòa Bình", "online_services_partial", "partial"),
+                           ("Hòa Bình", "procedures_published", "published")):
+        want = obs[(obs["province"] == prov) & (obs["indicator"] == ind)]
+        got = tab[(tab["province"] == prov) & (tab["scope"] == want["scope"].iloc[0])][col]
+        assert float(got.dropna().iloc[0]) == float(want["value"].iloc[0])
+    assert set(tab[tab["province"] == "Hòa Bình"]["counted"]) == {"services"}
+    pt = tab[tab["province"] == "Phú Thọ"]
+    assert list(pt["status"]) == [compare.NO_DATA] and pt["full"].isna().all()
+    fig, data, caption, alt = compare_report.provision_figure(shipped, PROVINCES)
+    labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    assert any("Provincial TTHC information system" in lab for lab in labels)
+    assert any("national TTHC database" in lab for lab in labels)
+    assert "seed002" in caption and "seed003" in caption
+
+
+def test_payment_table_records_how_each_percentage_was_made(shipped):
+    tab = compare_report.payment_table(shipped, PROVINCES)
+    na = tab[(tab["province"] == "Nghệ An") & (tab["indicator"] == "departments_online_payment_above_65pct")].iloc[0]
+    obs = shipped.observations.set_index("obs_id").loc[na["obs_id"]]
+    assert na["percent"] == pytest.approx(100 * obs["value"] / obs["denominator"])
+    assert "/ 13" in na["formula"] or f"/ {int(obs['denominator'])}" in na["formula"]
+    hb = tab[tab["province"] == "Hòa Bình"]
+    assert set(hb[hb["status"] == compare.REPORTED]["formula"]) == {"as reported"}
+    der = hb[hb["status"] == compare.DERIVED].iloc[0]
+    assert der["formula"].startswith("online_payment_enabled_rate × procedures_with_fees")
+    assert "+" in der["scope"]
+    fig, data, caption, alt = compare_report.payment_figure(shipped, PROVINCES)
+    assert "NOT COMPARABLE" in caption
+
+
+def test_lineage_text_names_the_merger(shipped):
+    md = compare_report.lineage_markdown(shipped, ["Hòa Bình", "Phú Thọ", "Nghệ An"])
+    assert "Hòa Bình** ceased to exist after 30/06/2025" in md
+    assert "Phú Thọ** absorbed" in md and "Vĩnh Phúc" in md
+    assert "locality_reform" in md
+
+
+def test_notebook_is_committed_without_outputs_and_is_thin():
+    nb = nbformat.read(config.NOTEBOOKS_DIR / "04_province_comparison.ipynb", as_version=4)
+    assert nb.metadata["kernelspec"]["name"] == config.KERNEL_NAME
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert all(not c.get("outputs") and c.get("execution_count") is None for c in code)
+    assert "parameters" in code[0].metadata.get("tags", [])
+    assert all("def " not in c.source for c in code)
+    headings = " ".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    for h in ("## Parameters", "## Load inputs", "## Model", "## Figures", "## What this does not show"):
+        assert h in headings
+    assert set(params.spec_for("04_province_comparison")) == {"provinces", "tolerance_days", "data_dir", "output_dir"}
+
+
+def test_derived_table_is_readable(shipped):
+    t = compare_report.derived_table(compare.derive_shares(shipped, PROVINCES))
+    assert isinstance(t, pd.DataFrame)
+    missing = t[t["value"] == "no data"]
+    assert len(missing) and missing["inputs"].str.startswith("missing:").all()
+
+
+def test_within_province_table_keeps_changes_over_time(shipped):
+    t = compare_report.within_province_table(shipped, PROVINCES, 366)
+    assert len(t) and set(t["verdict"]) <= {"comparable", "NOT COMPARABLE"}
+    assert t["reasons"].str.contains("locality_reform").any()
+    # different procedures on one date are not a change over time
+    assert not (t["reasons"] == "subunit_differs").any()
+    assert t["figure A"].str.contains("> 44%").any() or t["figure B"].str.contains("> 44%").any()

@@ -1,0 +1,371 @@
+"""Pack runner, end to end with real kernels (slow): a batch with failures, timeouts and
+dead kernels; caching; repeatability; interruption; locking; the reviewers' page in
+headless Chromium. The notebooks are the tiny ones in tests/notebooks/."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from analysis import cli, config
+
+pytestmark = pytest.mark.slow
+
+TEST_NOTEBOOKS = Path(__file__).parent / "notebooks"
+OK_SPEC = "{label: {kind: str}, n: {kind: int, min: 1}, figure: {kind: str}}"
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+def write_yaml(path: Path, body: str) -> Path:
+    path.write_text(textwrap.dedent(body).replace("@NB@", str(TEST_NOTEBOOKS)), encoding="utf-8")
+    return path
+
+
+def read_json(path: Path):
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def tiny_data(root: Path) -> Path:
+    """A data folder for the test notebooks (they read nothing; the runner hashes it)."""
+    d = root / "data"
+    (d / "seeds").mkdir(parents=True)
+    (d / "observations.csv").write_text("a,b\n1,2\n")
+    (d / "seeds" / "s.txt").write_text("seed")
+    return d
+
+
+def tiny_code(root: Path) -> Path:
+    """A stand-in for the package source tree, so the cache test controls 'code changed'
+    (the real src/analysis may be edited while the tests run)."""
+    d = root / "code"
+    d.mkdir()
+    (d / "module.py").write_text("X = 1\n")
+    return d
+
+
+@pytest.fixture(scope="module")
+def batch(tmp_path_factory):
+    """One pack of 7 runs: two good, one whose figure name collides with a good one, one
+    raising, one timing out, one whose kernel dies once. Returns (exit status, pack dir)."""
+    root = tmp_path_factory.mktemp("batch")
+    p = write_yaml(root / "batch.yaml", f"""
+        name: batch
+        notebooks_dir: @NB@
+        runs:
+          - notebook: ok.ipynb
+            spec: {OK_SPEC}
+            grid: {{label: [a, "Hòa Bình"]}}
+          - notebook: ok.ipynb
+            spec: {OK_SPEC}
+            grid: {{label: a, n: 21}}
+          - notebook: fails.ipynb
+            spec: {{message: {{kind: str}}}}
+          - notebook: sleeps.ipynb
+            spec: {{seconds: {{kind: float, min: 0}}}}
+            grid: {{seconds: 30}}
+            timeout: 1
+          - notebook: dies.ipynb
+            spec: {{marker: {{kind: str, nullable: true}}}}
+            grid: {{marker: "{root / 'died-once'}"}}
+    """)
+    rc = cli.main(["pack", "--quiet", "--params", str(p), "--out", str(root / "out"),
+                   "--data", str(tiny_data(root)), "--jobs", "2"])
+    return rc, root / "out" / "latest"
+
+
+def runs_by_name(pack_dir: Path) -> dict:
+    return {r["name"]: r for r in read_json(pack_dir / "manifest.json")["runs"]}
+
+
+def test_a_failing_notebook_does_not_stop_the_batch(batch):
+    rc, pack_dir = batch
+    assert rc == 1
+    runs = runs_by_name(pack_dir)
+    assert runs["ok__label-a"]["status"] == "ok" and runs["ok__label-hoa-binh"]["status"] == "ok"
+    assert runs["fails"]["status"] == "failed"
+    assert runs["fails"]["error"].startswith("ValueError: deliberate failure")
+    executed = (pack_dir / runs["fails"]["notebook_executed"]).read_text(encoding="utf-8")
+    assert "ValueError" in executed and "deliberate failure" in executed
+    assert "deliberate failure" in (pack_dir / runs["fails"]["html"]).read_text(encoding="utf-8")
+    assert "deliberate failure" in (pack_dir / runs["fails"]["log"]).read_text(encoding="utf-8")
+    index = (pack_dir / "index.html").read_text(encoding="utf-8")
+    assert '<tr class="failed" id="run-fails">' in index and "3 failed" in index
+    assert read_json(pack_dir / "timings.json")["runs"]["fails"]["attempts"] == 1  # not retried
+
+
+def test_timeout_and_dead_kernel_are_retried_once(batch):
+    _, pack_dir = batch
+    runs, timings = runs_by_name(pack_dir), read_json(pack_dir / "timings.json")["runs"]
+    slow = runs["sleeps__seconds-30-0"]
+    assert slow["status"] == "failed" and "timed out (attempt 2 of 2)" in slow["error"]
+    assert timings["sleeps__seconds-30-0"]["attempts"] == 2
+    assert timings["sleeps__seconds-30-0"]["seconds"] < 25  # stopped, not slept through
+    assert "This run failed" in (pack_dir / slow["notebook_executed"]).read_text(encoding="utf-8")
+    died = next(n for n in runs if n.startswith("dies"))
+    assert runs[died]["status"] == "ok" and timings[died]["attempts"] == 2
+    log = (pack_dir / runs[died]["log"]).read_text(encoding="utf-8")
+    assert "kernel died (attempt 1 of 2)" in log and "survived" in log
+
+
+def test_figures_are_named_by_parameters_and_collisions_fail_loudly(batch):
+    _, pack_dir = batch
+    runs = runs_by_name(pack_dir)
+    for name, label in (("ok__label-a", "a"), ("ok__label-hoa-binh", "hoa-binh")):
+        (fig,) = runs[name]["figures"]
+        assert fig["name"] == f"ok_fig__label-{label}"
+        assert sorted(fig["files"]) == ["csv", "png", "svg", "txt"]
+        assert all((pack_dir / f).is_file() for f in fig["files"].values())
+    clash = runs["ok__label-a__n-21"]
+    assert clash["status"] == "failed" and "also written by run 'ok__label-a'" in clash["error"]
+    # The first run's figure was kept, not overwritten by the second (n=20 vs n=21 points).
+    assert "n 20" in (pack_dir / "figures" / "ok_fig__label-a.txt").read_text(encoding="utf-8")
+
+
+def test_html_hides_code_and_pack_has_no_leftovers(batch):
+    _, pack_dir = batch
+    page = (pack_dir / "html" / "ok__label-a.html").read_text(encoding="utf-8")
+    assert "default_rng" not in page  # the code cell's source is hidden ...
+    assert "What this does not show" in page and "<img" in page  # ... prose and outputs are not
+    assert "require.min.js" not in page and "mermaid" not in page
+    out_root = pack_dir.parent
+    assert not list(out_root.glob(".building-*"))
+    assert not (pack_dir / "work").exists()
+
+
+def test_cache_hits_and_misses_and_repeatable_outputs(tmp_path):
+    """Two executions from the same inputs give byte-identical figures, manifest, HTML and
+    index; an unchanged rerun is served from the cache; each input kind invalidates it."""
+    nb_dir = tmp_path / "nbs"
+    nb_dir.mkdir()
+    shutil.copy(TEST_NOTEBOOKS / "ok.ipynb", nb_dir / "ok.ipynb")
+    data, code, out = tiny_data(tmp_path), tiny_code(tmp_path), tmp_path / "out"
+    params = tmp_path / "p.yaml"
+
+    def write_params(labels: str) -> None:
+        params.write_text(f"name: c\nnotebooks_dir: {nb_dir}\nruns:\n  - notebook: ok.ipynb\n"
+                          f"    spec: {OK_SPEC}\n    grid: {{label: {labels}}}\n", encoding="utf-8")
+
+    def build(**kw):
+        from analysis import pack
+        return pack.build(params, out, data, jobs=2, code_dir=code, progress=False, **kw)
+
+    def snapshot() -> dict:
+        d = out / "latest"
+        files = ["manifest.json", "index.html", *sorted(f"figures/{p.name}" for p in (d / "figures").iterdir()),
+                 *sorted(f"html/{p.name}" for p in (d / "html").iterdir())]
+        return {f: sha(d / f) for f in files}
+
+    def executed(result) -> set:
+        return {n for n, t in result.timings["runs"].items() if not t["cached"]}
+
+    write_params("[a, b]")
+    first = build()
+    assert executed(first) == {"ok__label-a", "ok__label-b"} and not first.failed
+    snap = snapshot()
+    again = build(use_cache=False)
+    assert executed(again) == {"ok__label-a", "ok__label-b"}
+    assert snapshot() == snap  # repeatable: same bytes from a fresh execution
+    assert set(read_json(out / "latest" / "timings.json")["runs"]) == {"ok__label-a", "ok__label-b"}
+
+    warm = build()
+    assert executed(warm) == set()
+    assert snapshot() == snap
+    assert [r["status"] for r in warm.records] == ["ok", "ok"]
+
+    write_params("[a, c]")  # parameters: only the new run executes
+    assert executed(build()) == {"ok__label-c"}
+    (data / "observations.csv").write_text("a,b\n1,3\n")  # data
+    assert executed(build()) == {"ok__label-a", "ok__label-c"}
+    (data / "seeds" / "s.txt").write_text("another seed")  # data, in a subfolder
+    write_params("[a]")
+    assert executed(build()) == {"ok__label-a"}
+    (code / "module.py").write_text("X = 2\n")  # package code
+    assert executed(build()) == {"ok__label-a"}
+    nb = read_json(nb_dir / "ok.ipynb")  # the notebook
+    nb["cells"][0]["source"] = "# Test: changed title\n"
+    (nb_dir / "ok.ipynb").write_text(json.dumps(nb), encoding="utf-8")
+    result = build()
+    assert executed(result) == {"ok__label-a"} and not result.failed
+    assert executed(build()) == set()
+
+
+def _pack_process(params: Path, out: Path, data: Path) -> subprocess.Popen:
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    return subprocess.Popen([sys.executable, "-m", "analysis.cli", "pack", "--quiet", "--params", str(params),
+                             "--out", str(out), "--data", str(data)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+
+
+def _wait_for_kernel_work(out: Path, proc: subprocess.Popen, seconds: float = 90) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        for log in out.glob(".building-*/logs/*.log"):
+            if "Executing Cell" in log.read_text(encoding="utf-8", errors="replace"):
+                return
+        assert proc.poll() is None, proc.communicate()
+        time.sleep(0.2)
+    pytest.fail("the pack never started executing")
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+def test_interrupted_build_leaves_the_last_good_pack_and_no_temporary_folder(tmp_path, capsys, signum):
+    from analysis import pack
+
+    out, data = tmp_path / "out", tiny_data(tmp_path)
+    good = out / ".building-good"
+    (good / "figures").mkdir(parents=True)
+    (good / "manifest.json").write_text('{"good": true}')
+    pack._publish(good, out, "i")  # the last good pack
+    before = {p.relative_to(out).as_posix(): (os.readlink(p) if p.is_symlink() else None)
+              for p in out.rglob("*")}
+    params = write_yaml(tmp_path / "p.yaml", """
+        name: i
+        notebooks_dir: @NB@
+        runs:
+          - notebook: sleeps.ipynb
+            spec: {seconds: {kind: float, min: 0}}
+            grid: {seconds: [60, 61]}
+    """)
+    proc = _pack_process(params, out, data)
+    try:
+        _wait_for_kernel_work(out, proc)
+        if signum == signal.SIGTERM:  # meanwhile a second build on the same folder is refused
+            rc = cli.main(["pack", "--quiet", "--params", str(params), "--out", str(out), "--data", str(data)])
+            assert rc == 3 and "another pack build is running" in capsys.readouterr().err
+        started = time.monotonic()
+        proc.send_signal(signum)
+        _, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 130, err
+    assert "previous pack is unchanged" in err
+    assert time.monotonic() - started < 30
+    after = {p.relative_to(out).as_posix(): (os.readlink(p) if p.is_symlink() else None)
+             for p in out.rglob("*")}
+    after.pop(".pack.lock")  # the (released) lock file stays, by design
+    assert after == before  # nothing added, removed or relinked
+    assert read_json(out / "latest" / "manifest.json") == {"good": True}
+
+
+# --- the reviewers' page in a real browser --------------------------------------------
+
+class DevTools:
+    """A minimal Chrome DevTools Protocol client over websocket-client."""
+
+    def __init__(self, ws_url: str):
+        import websocket
+
+        self.ws = websocket.create_connection(ws_url, timeout=30, suppress_origin=True)
+        self.next_id = 0
+        self.events: list[dict] = []
+
+    def call(self, method: str, **params) -> dict:
+        self.next_id += 1
+        self.ws.send(json.dumps({"id": self.next_id, "method": method, "params": params}))
+        while True:
+            msg = json.loads(self.ws.recv())
+            if msg.get("id") == self.next_id:
+                if "error" in msg:
+                    raise RuntimeError(f"{method}: {msg['error']}")
+                return msg.get("result", {})
+            self.events.append(msg)
+
+    def wait_for(self, method: str, seconds: float = 30) -> dict:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            for ev in self.events:
+                if ev.get("method") == method:
+                    return ev
+            self.events.append(json.loads(self.ws.recv()))
+        raise TimeoutError(method)
+
+    def drain(self, seconds: float) -> None:
+        self.ws.settimeout(seconds)
+        try:
+            while True:
+                self.events.append(json.loads(self.ws.recv()))
+        except Exception:  # websocket timeout: nothing more arrived
+            pass
+
+
+@pytest.fixture
+def chromium(tmp_path):
+    """A headless Chromium with remote debugging; yields the page's DevTools websocket URL."""
+    if not CHROMIUM.exists():
+        pytest.skip("Chromium is not installed (/usr/bin/chromium); .ci/run installs it with apt-get")
+    pytest.importorskip("websocket", reason="websocket-client is not installed")
+    profile = Path(tempfile.mkdtemp(prefix="chromium-", dir=tmp_path))
+    proc = subprocess.Popen([str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                             "--no-first-run", "--disable-background-networking", "--disable-component-update",
+                             "--disable-sync", "--remote-debugging-port=0", f"--user-data-dir={profile}",
+                             "about:blank"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        port_file = profile / "DevToolsActivePort"
+        deadline = time.monotonic() + 30
+        while not (port_file.exists() and port_file.read_text().strip()):
+            assert proc.poll() is None, "chromium exited"
+            assert time.monotonic() < deadline, "chromium did not open its debugging port"
+            time.sleep(0.1)
+        port = port_file.read_text().split()[0]
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list", timeout=10) as r:
+            pages = [t for t in json.load(r) if t["type"] == "page"]
+        yield pages[0]["webSocketDebuggerUrl"]
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def test_reviewers_page_loads_in_chromium(batch, chromium):
+    _, latest = batch
+    pack_dir = latest.resolve()
+    tools = DevTools(chromium)
+    for domain in ("Page", "Runtime", "Log"):
+        tools.call(f"{domain}.enable")
+    tools.call("Page.navigate", url=(pack_dir / "index.html").as_uri())
+    tools.wait_for("Page.loadEventFired")
+    tools.drain(1.0)
+    found = tools.call("Runtime.evaluate", returnByValue=True, expression="""JSON.stringify({
+        images: [...document.images].map(i => [i.getAttribute('src'), i.complete, i.naturalWidth]),
+        links: [...document.querySelectorAll('a[href]')].map(a => [a.getAttribute('href'), a.href]),
+        ids: [...document.querySelectorAll('[id]')].map(e => e.id),
+        failed: [...document.querySelectorAll('tr.failed')].map(e => e.id)})""")["result"]["value"]
+    page = json.loads(found)
+    manifest_figs = [f for r in read_json(pack_dir / "manifest.json")["runs"] for f in r["figures"]]
+    assert len(page["images"]) == len(manifest_figs) >= 2
+    assert [src for src, complete, width in page["images"] if not (complete and width > 0)] == []
+    assert page["links"], "the index links to the runs"
+    for raw, resolved in page["links"]:
+        if raw.startswith("#"):
+            assert raw[1:] in page["ids"], raw
+            continue
+        url = urllib.parse.urlparse(resolved)
+        assert url.scheme == "file", raw
+        target = Path(urllib.parse.unquote(url.path)).resolve()
+        assert target.is_relative_to(pack_dir) and target.is_file(), raw
+    assert set(page["failed"]) == {"run-fails", "run-sleeps__seconds-30-0", "run-ok__label-a__n-21"}
+    errors = [e for e in tools.events
+              if e.get("method") == "Runtime.exceptionThrown"
+              or (e.get("method") == "Runtime.consoleAPICalled" and e["params"]["type"] in ("error", "assert"))
+              or (e.get("method") == "Log.entryAdded" and e["params"]["entry"]["level"] == "error")]
+    assert errors == []
