@@ -386,3 +386,17 @@ def test_format_figure_shows_bounds_and_missing():
     assert compare.format_figure(44.0, "percent", "lower") == "> 44%"
     assert compare.format_figure(224930.0, "dossiers", "exact") == "224,930 dossiers"
     assert compare.format_figure(math.nan, "percent", None) == compare.NO_DATA
+
+
+def test_a_zero_total_gives_no_share(data_copy):
+    path = data_copy / "observations.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    for k, ln in enumerate(lines):
+        for oid, val in (("HB013", "1098"), ("HB014", "771")):
+            if ln.startswith(f"{oid},"):
+                assert f",2023-12-31,{val},services," in ln
+                lines[k] = ln.replace(f",2023-12-31,{val},services,", ",2023-12-31,0,services,", 1)
+    path.write_text("".join(lines), encoding="utf-8")
+    d = compare.derive_shares(data.load(data_copy), ["Nghệ An", "Hòa Bình"])
+    hb = d[(d["province"] == "Hòa Bình") & (d["indicator"] == "full_process_share_of_online")]
+    assert list(hb["status"]) == [compare.NO_DATA] and hb["value"].isna().all()

@@ -120,6 +120,8 @@ class TestRefusals:
             growth.fit_growth(gd, scope="national_portal", offsets={"provincial_centre": 0.0})
         with pytest.raises(ParameterError, match="not a scope"):
             growth.fit_growth(gd, offsets={"moon": 0.0})
+        with pytest.raises(ParameterError, match="reference_scope"):
+            growth.fit_growth(gd, scope="national_portal", reference_scope="provincial_centre")
         with pytest.raises(ParameterError, match="scale"):
             growth.fit_growth(gd, scale="robust")
 
@@ -213,6 +215,18 @@ class TestProjection:
         vals = vals[np.isfinite(vals)]
         assert vals.min() >= 0 and vals.max() <= 100
         assert (proj["low_pct"] <= proj["mean_pct"] + 1e-9).all() and (proj["mean_pct"] <= proj["high_pct"] + 1e-9).all()
+
+    def test_delta_band_is_statsmodels_confidence_interval_for_the_mean(self):
+        # get_prediction(...).summary_frame() is a CI for the mean: our delta_* columns must equal it,
+        # and the prediction interval (a future figure) must be wider.
+        fit = growth.fit_growth(_data(_sim(extra_sd=0.2, n=3000, seed=2)), n_boot=2000)
+        dates = pd.to_datetime(["2023-06-30", "2025-01-01"])
+        proj = fit.project(dates)
+        X = np.column_stack([np.ones(2), [growth._years(d, fit.origin) for d in dates]])
+        sf = fit.result.get_prediction(X, offset=np.zeros(2)).summary_frame(alpha=0.05)
+        np.testing.assert_allclose(proj["delta_low_pct"], 100 * sf["mean_ci_lower"], rtol=1e-6)
+        np.testing.assert_allclose(proj["delta_high_pct"], 100 * sf["mean_ci_upper"], rtol=1e-6)
+        assert (proj["pred_low_pct"] < proj["low_pct"]).all() and (proj["pred_high_pct"] > proj["high_pct"]).all()
 
     def test_time_to_target_formula(self):
         fit = growth.fit_growth(_data(_sim(b0=-2.0, b1=0.6, seed=6)), n_boot=2000)

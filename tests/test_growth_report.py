@@ -66,7 +66,17 @@ def test_province_without_data_says_so(build, shipped):
 
 def test_chronology_explains_the_apparent_fall(build):
     text = growth_report.chronology_markdown(build())
-    assert "overlap" in text and "change of who is counted" in text and "lower bound" in text
+    assert "NA051" in text and "contains that of NA014" in text
+    assert "change of who is counted" in text and "lower bound" in text
+
+
+def test_grid_summary_compares_assumptions_with_sampling(build):
+    ga = build()
+    text = growth_report.grid_summary(ga)
+    dates = sorted(c.fit.time_to_target(80.0).date for c in ga.grid)
+    assert f"{dates[0]:%m/%Y}" in text and f"{dates[-1]:%m/%Y}" in text and "binomial sampling only" in text
+    never = growth_report.grid_summary(build(offset_grid=[-3.0]))
+    assert "No date under" in never and "not positive" in never
 
 
 def test_save_all_writes_three_figures(build, shipped, tmp_path):

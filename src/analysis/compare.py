@@ -452,16 +452,16 @@ def derive_shares(ds: Dataset, provinces) -> pd.DataFrame:
             for f in (f for f in FORMULAS if f.family == fam):
                 missing += [i for i in f.inputs if i not in set(pobs["indicator"]) and i not in missing]
                 for combo in _input_sets(pobs, f):
+                    vals = [float(r["value"]) for r in combo]
                     if f.family == "departments_online_payment_above_65pct_share":
-                        r0 = combo[0]
-                        if pd.isna(r0["denominator"]):
+                        # The share's denominator is the count of departments the source states.
+                        if pd.isna(combo[0]["denominator"]):
                             continue
-                        value = f.compute([float(r0["value"]), float(r0["denominator"])])
-                    else:
-                        vals = [float(r["value"]) for r in combo]
-                        if any(v == 0 for v in vals[1:]) and f.family != "full_process_share_of_online":
-                            continue
+                        vals.append(float(combo[0]["denominator"]))
+                    try:
                         value = f.compute(vals)
+                    except ZeroDivisionError:
+                        continue  # a zero total: no share to report
                     scopes = list(dict.fromkeys(r["scope"] for r in combo))
                     interval = combo[0]["period_type"] == "interval"
                     end = max(r["period_end"] for r in combo)

@@ -239,7 +239,10 @@ def event_study_figure(d, ds: Dataset, policy: PolicyInfo, inp: PanelInput):
                   if policy.date.day != 1 else f"Months relative to the policy month ({pd.Period(policy.date, 'M')})")
     ax.set_ylabel("Discounted minus other procedures (pp)")
     ax.legend(loc="upper left", fontsize=8)
-    pre_txt = (f"Joint test of the {d.pretrend_n_leads} leads: p = {d.pretrend_p_value:.3f}. "
+    pre_txt = (f"Pre-trend tests (wild bootstrap): linear trend of the discounted procedures before the "
+               f"policy p = {d.pretrend_p_value:.3f}"
+               + (f"; all {d.pretrend_n_leads} leads jointly p = {d.pretrend_joint_p_value:.3f}"
+                  if d.pretrend_joint_p_value is not None else "") + ". "
                if d.pretrend_p_value is not None else "")
     caption = (_sim_caption(inp)
                + f"Event study: binomial GLM of each procedure-month's online share with procedure and month "

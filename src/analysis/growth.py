@@ -462,6 +462,9 @@ def fit_growth(data: GrowthData, *, scope: str | None = None, offsets: dict[str,
     for s in [scope, reference_scope, *offsets]:
         if s is not None and s not in SCOPES:
             raise ParameterError("growth", "scope", f"{s!r} is not a scope; known scopes: {', '.join(SCOPES)}")
+    if scope is not None and reference_scope not in (None, scope):
+        raise ParameterError("growth", "reference_scope", f"'{reference_scope}' differs from the single scope "
+                                                          f"'{scope}' asked for; give one or the other")
     if scope is not None and offsets:
         raise ParameterError("growth", "offsets", "give either a single scope or assumed offsets, not both")
     frame = data.frame.copy()
@@ -717,6 +720,11 @@ def summarise(fit: GrowthFit, *, target_pct: float = NATIONAL_TARGET_PCT, horizo
             "as_of_placement": fit.data.as_of_placement,
             "n_boot": int(len(fit.draws)),
             "interval": interval,
+            "prediction_interval": (
+                f"pred_*: approximate {100 * fit.level:g}% prediction interval for one future reported figure with "
+                f"{fit.prediction_n():,.0f} dossiers (quasi-binomial variance, scale estimated)"
+                if fit.scale_method.startswith("pearson") else
+                "not given (pred_* null): no estimate of extra-binomial variation"),
         },
         "coefficients": fit.coefficients(),
         "observations": [

@@ -127,7 +127,12 @@ def chronology_markdown(ga: GrowthAnalysis) -> str:
     for (_, a), (_, b) in zip(f.iloc[:-1].iterrows(), f.iloc[1:].iterrows()):
         a_start = a["period_start"] if pd.notna(a["period_start"]) else a["period_end"]
         b_start = b["period_start"] if pd.notna(b["period_start"]) else b["period_end"]
-        if b_start <= a["period_end"] and a_start <= b["period_end"]:
+        if a_start <= b_start and b["period_end"] <= a["period_end"] or b_start <= a_start and a["period_end"] <= b["period_end"]:
+            inner, outer = (b, a) if a_start <= b_start and b["period_end"] <= a["period_end"] else (a, b)
+            notes.append(f"The period of {outer['obs_id']} ({format_period(outer)}) contains that of {inner['obs_id']} "
+                         f"({format_period(inner)}): {outer['obs_id']} is not a later measurement of the same "
+                         "thing; it covers a longer span that includes the other's, measured on its own scope.")
+        elif b_start <= a["period_end"] and a_start <= b["period_end"]:
             notes.append(f"The periods of {a['obs_id']} ({format_period(a)}) and {b['obs_id']} "
                          f"({format_period(b)}) overlap: the later-placed figure is not a later measurement "
                          "of the same thing.")
@@ -188,7 +193,42 @@ def model_markdown(ga: GrowthAnalysis) -> str:
         lines.append(f"{len(ga.grid)} assumption(s); each curve below is labelled with the offset it assumes. "
                      "The offsets are set by the user, not estimated: the spread across them is the part of the "
                      "uncertainty the data cannot reduce.")
+        lines += ["", grid_summary(ga)]
     return "\n".join(lines)
+
+
+def grid_summary(ga: GrowthAnalysis) -> str:
+    """Return one paragraph comparing the spread of the target date across the grid's
+    assumptions with the width of the sampling interval within each."""
+    target = ga.p.target_pct
+    dates, widths, never, refused = [], [], [], 0
+    for c in ga.grid:
+        if c.fit is None:
+            refused += 1
+            continue
+        t = c.fit.time_to_target(target)
+        if t.date is None:
+            never.append(f"{c.label} ({t.reason})")
+            continue
+        dates.append(t.date)
+        if t.low is not None and t.high is not None:
+            widths.append((t.high - t.low).days)
+    parts = []
+    if dates:
+        parts.append(f"Across the assumptions, the fitted curve reaches {target:g}% between "
+                     f"**{min(dates):%m/%Y}** and **{max(dates):%m/%Y}** "
+                     f"({(max(dates) - min(dates)).days} days apart)")
+        if widths:
+            parts.append(f"while the sampling interval within one assumption is at most {max(widths)} days wide: "
+                         "the assumption, not the data, decides the answer")
+    if any(c.fit is not None and not c.fit.scale_method.startswith("pearson") for c in ga.grid):
+        parts[-1:] = [parts[-1] + " (and that interval is binomial sampling only, so too narrow)"] if parts else []
+    text = ", ".join(parts) + "." if parts else ""
+    if never:
+        text += f" No date under: {'; '.join(never)}."
+    if refused:
+        text += f" {refused} assumption(s) could not be fitted."
+    return text.strip()
 
 
 def grid_table(ga: GrowthAnalysis) -> pd.DataFrame:
@@ -220,6 +260,9 @@ def grid_table(ga: GrowthAnalysis) -> pd.DataFrame:
 def limits_markdown(ga: GrowthAnalysis) -> str:
     """Return the 'What this does not show' Markdown, specific to what was fitted."""
     items = [
+        "Figures reported one after another are not a trajectory: a later report can cover a longer period that "
+        "contains an earlier one, or count different offices. A fall between figures on different scopes says "
+        "nothing about behaviour.",
         "A curve through figures on different scopes is only as good as the assumed offsets between scopes; "
         "the data here cannot estimate them. The fan shows how much the answer moves with that assumption.",
         "Intervals with the scale fixed at 1 are binomial sampling error only. They ignore extra-binomial "
