@@ -293,3 +293,14 @@ def test_index_page_marks_failed_runs_and_escapes_text(tmp_path):
     assert '<img src="figures/f.png" alt="A bar chart.">' in page
     assert "uncommitted changes" in page
     assert pack_html.render(tmp_path, manifest) == page
+
+
+@pytest.mark.parametrize("stem, parameters", [
+    ("01_data_overview", {"province": "Nghệ An"}),
+    ("x", {"b": [1.5, "Hòa Bình"], "a": None, "c": ""}),
+    ("ok", {}),
+])
+def test_run_names_follow_the_figure_naming_rule(stem, parameters):
+    from analysis import plotting
+
+    assert pack_spec.run_name(stem, parameters) == plotting.figure_name(stem, parameters)

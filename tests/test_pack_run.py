@@ -149,7 +149,7 @@ def test_html_hides_code_and_pack_has_no_leftovers(batch):
     assert not (pack_dir / "work").exists()
 
 
-def test_cache_hits_and_misses_and_repeatable_outputs(tmp_path):
+def test_cache_hits_and_misses_and_repeatable_outputs(tmp_path, monkeypatch):
     """Two executions from the same inputs give byte-identical figures, manifest, HTML and
     index; an unchanged rerun is served from the cache; each input kind invalidates it."""
     nb_dir = tmp_path / "nbs"
@@ -184,7 +184,13 @@ def test_cache_hits_and_misses_and_repeatable_outputs(tmp_path):
     assert snapshot() == snap  # repeatable: same bytes from a fresh execution
     assert set(read_json(out / "latest" / "timings.json")["runs"]) == {"ok__label-a", "ok__label-b"}
 
-    warm = build()
+    from analysis import pack_spec
+
+    real_load = pack_spec.load
+    with monkeypatch.context() as m:  # unchanged inputs: the run list is not even re-validated
+        m.setattr(pack_spec, "load", lambda *a, **k: pytest.fail("validated again"))
+        warm = build()
+    assert pack_spec.load is real_load
     assert executed(warm) == set()
     assert snapshot() == snap
     assert [r["status"] for r in warm.records] == ["ok", "ok"]

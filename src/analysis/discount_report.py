@@ -128,10 +128,11 @@ def power_table(inp: PanelInput, policy: PolicyInfo, n_sims: int, seed: int) -> 
     """Return the MDE of each design: noise from the panel's pre-period, and for the ITS also
     at the assumed province noise levels of METHODS.md. A ``data`` column says SIMULATED
     when the panel is."""
-    rows = []
+    rows, specs = [], {}
     est = power.estimate_noise(inp.panel, policy.date, policy.province)
     for design in ("did", "its"):
         spec = power.spec_from_panel(inp.panel, policy.date, design, policy.province, n_sims=n_sims, seed=seed)
+        specs[design] = dict(spec.__dict__)
         variants = [(spec, "estimated from the pre-period")]
         if design == "its":
             variants += [(power.PowerSpec(**{**spec.__dict__, "noise_sd": sd}), "assumed (METHODS.md)")
@@ -144,9 +145,68 @@ def power_table(inp: PanelInput, policy: PolicyInfo, n_sims: int, seed: int) -> 
                          "size": r.size, "n_sims": sp.n_sims})
     out = pd.DataFrame(rows)
     out.attrs["estimated"] = est
+    out.attrs["specs"] = specs
     if inp.simulated:
         out.insert(0, "data", plotting.SIMULATED_MARK)
     return out
+
+
+def power_curves(power_tab: pd.DataFrame, n_sims: int, seed: int) -> pd.DataFrame:
+    """Return simulated power against effect size for the first (pre-period noise) row of
+    each design in ``power_tab``: effects from 0 to 2.5 x that design's MDE."""
+    frames = []
+    for design in ("did", "its"):
+        row = power_tab[power_tab["design"] == design].iloc[0]
+        spec = power.PowerSpec(**{**_spec_of(power_tab, design), "n_sims": n_sims, "seed": seed})
+        top = min(2.5 * row["mde_pp"], 0.95 * (100 - 100 * spec.base_share)) if np.isfinite(row["mde_pp"]) else 20
+        curve = power.power_curve(spec, np.linspace(0, top, 11))
+        curve.insert(0, "design", design)
+        curve["mde_pp"] = row["mde_pp"]
+        frames.append(curve)
+    return pd.concat(frames, ignore_index=True)
+
+
+def _spec_of(power_tab: pd.DataFrame, design: str) -> dict:
+    return power_tab.attrs["specs"][design]
+
+
+def power_figure(curves: pd.DataFrame, ds: Dataset, policy: PolicyInfo, inp: PanelInput,
+                 power_tab: pd.DataFrame):
+    """Return (fig, plotted frame, caption, alt text): power against effect size, one panel per design."""
+    fig, axes = plotting.new_figure(1, 2, sharey=True)
+    titles = {"did": "Discounted vs other procedures (DiD)", "its": "Province-wide series (ITS)"}
+    units = {"did": "Effect on the discounted procedures' share (pp)",
+             "its": "Effect on the province-wide share (pp)"}
+    for ax, design, colour in zip(axes, ("did", "its"), (plotting.PALETTE[0], plotting.PALETTE[3])):
+        c = curves[curves["design"] == design]
+        mde = float(c["mde_pp"].iloc[0])
+        ax.plot(c["effect_pp"], 100 * c["power"], marker="o", color=colour)
+        ax.axhline(80, color="#444444", ls="--", lw=0.8)
+        ax.axhline(5, color="#999999", ls=":", lw=0.8)
+        if np.isfinite(mde):
+            ax.axvline(mde, color=colour, ls="--", lw=0.8)
+            ax.annotate(f"MDE {mde:.1f} pp", (mde, 40), xytext=(5, 0), textcoords="offset points",
+                        fontsize=9, color=colour)
+        ax.set_title(titles[design], fontsize=10)
+        ax.set_xlabel(units[design])
+    axes[0].set_ylabel("Power: chance the 5% test detects the effect (%)")
+    est = power_tab.attrs["estimated"]
+    caption = (_sim_caption(inp)
+               + f"Power by simulation ({int(power_tab['n_sims'].iloc[0])} simulated panels per point) for "
+               f"{power_tab['months_pre'].iloc[0]} months before and {power_tab['months_post'].iloc[0]} after "
+               f"the policy, about {est['monthly_total']:,} dossiers a month, {est['n_discounted']} of "
+               f"{est['n_procedures']} procedures discounted ({100 * est['discounted_dossier_share']:.0f}% of "
+               f"dossiers); month-to-month noise estimated from the pre-period (logit sd "
+               f"{est['did_noise_sd']:.3f} per procedure, {est['its_noise_sd']:.3f} province-wide). Dashed: 80% "
+               "power; dotted: the 5% false-positive rate. The two panels measure different things: the left an "
+               "effect on the discounted procedures only, the right on all dossiers. " + ds.citation(policy.source_ids))
+    plotting.finish(fig, title=f"Could the data detect the discount? Power by effect size, {policy.province}",
+                    subtitle="The minimum detectable effect (MDE) is where power reaches 80%",
+                    caption=caption, simulated=inp.simulated)
+    alt = ("Two line charts of power against effect size: the difference-in-differences reaches 80% at "
+           f"{float(curves.loc[curves['design'] == 'did', 'mde_pp'].iloc[0]):.1f} pp, the province-wide series at "
+           f"{float(curves.loc[curves['design'] == 'its', 'mde_pp'].iloc[0]):.1f} pp.")
+    return fig, curves, caption, alt
 
 
 def describe_power(table: pd.DataFrame, policy: PolicyInfo, simulated: bool) -> str:

@@ -112,63 +112,6 @@ def ar1_errors(rng: np.random.Generator, n_sims: int, T: int, rho: float, sd: fl
     return sd * out
 
 
-def calibrate(X: np.ndarray, rho: float, rng: np.random.Generator, n_sims: int = 4000,
-              alpha: float = 0.05, col: int = 2) -> tuple[float, np.ndarray, float]:
-    """Return (calibrated critical value of |t|, simulated null |t| values, naive test's size).
-
-    Errors are AR(1) with autocorrelation ``rho`` (the t-statistic does not depend on
-    their scale, nor on the trend under the null). The naive size is the share of
-    simulated null series whose |t| exceeds the textbook t(T - k) critical value.
-    """
-    from scipy import stats
-    E = ar1_errors(rng, n_sims, X.shape[0], rho)
-    b, se, _ = ols_t(E, X, col)
-    t_abs = np.abs(b / se)
-    crit = float(np.quantile(t_abs, 1 - alpha))
-    naive = stats.t.ppf(1 - alpha / 2, X.shape[0] - X.shape[1])
-    return crit, t_abs, float(np.mean(t_abs > naive))
-
-
-@dataclass
-class ItsResult:
-    """The interrupted-time-series estimate; :meth:`to_dict` gives the JSON contract."""
-
-    method: str
-    province: str
-    effect_pp: float
-    ci_low_pp: float
-    ci_high_pp: float
-    p_value: float
-    level_change_logit: float
-    slope_change_logit: float
-    se_naive_logit: float
-    critical_value: float
-    critical_value_naive: float
-    size_naive_test: float
-    size_calibrated_test: float
-    rho: float
-    rho_raw: float
-    rho_set: tuple[float, float]
-    residual_sd_logit: float
-    n_months_pre: int
-    n_months_post: int
-    n_sims: int
-    effect_scope: str = "province-wide online share, all procedures (percentage points)"
-    inference: str = ("OLS segmented regression on the logit share; critical value calibrated by "
-                      "simulating AR(1) errors, worst case over the autocorrelations the residuals "
-                      "do not rule out")
-    placebos: list[dict] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    series: pd.DataFrame | None = None
-
-    def to_dict(self) -> dict:
-        d = asdict(self)
-        s = d.pop("series")
-        if s is not None:
-            d["series"] = [{**r, "month": str(r["month"])} for r in s.to_dict(orient="records")]
-        return d
-
-
 def null_distribution(X: np.ndarray, rng: np.random.Generator, n_sims: int,
                       col: int = 2) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Return (rho grid, lag-1 residual correlations, |t| of column ``col``) under the null.
@@ -218,6 +161,46 @@ def set_critical_values(rho_raw: np.ndarray, rhos: np.ndarray, ts: np.ndarray,
     crits = np.quantile(ts, 1 - alpha, axis=1)
     keep = rho_sets(rho_raw, rhos, conf_rho)
     return np.where(keep, crits[None, :], -np.inf).max(axis=1)
+
+
+@dataclass
+class ItsResult:
+    """The interrupted-time-series estimate; :meth:`to_dict` gives the JSON contract."""
+
+    method: str
+    province: str
+    effect_pp: float
+    ci_low_pp: float
+    ci_high_pp: float
+    p_value: float
+    level_change_logit: float
+    slope_change_logit: float
+    se_naive_logit: float
+    critical_value: float
+    critical_value_naive: float
+    size_naive_test: float
+    size_calibrated_test: float
+    rho: float
+    rho_raw: float
+    rho_set: tuple[float, float]
+    residual_sd_logit: float
+    n_months_pre: int
+    n_months_post: int
+    n_sims: int
+    effect_scope: str = "province-wide online share, all procedures (percentage points)"
+    inference: str = ("OLS segmented regression on the logit share; critical value calibrated by "
+                      "simulating AR(1) errors, worst case over the autocorrelations the residuals "
+                      "do not rule out")
+    placebos: list[dict] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    series: pd.DataFrame | None = None
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        s = d.pop("series")
+        if s is not None:
+            d["series"] = [{**r, "month": str(r["month"])} for r in s.to_dict(orient="records")]
+        return d
 
 
 def _its_core(y, n_pre, n_post, rng, n_sims, alpha, conf_rho=CONF_RHO):

@@ -106,12 +106,19 @@ def _signals_as_interrupt():
         signal.signal(signal.SIGTERM, old)
 
 
+def _read_manifest(pack_dir: Path) -> dict:
+    """Return the manifest of the pack in ``pack_dir``, or {} if there is none."""
+    try:
+        return json.loads((pack_dir / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
 def _previous(out_root: Path, name: str) -> tuple[Path | None, dict]:
     """Return (folder, {cache key: run record}) of the last published pack ``name``."""
     prev = out_root / "packs" / name
-    try:
-        manifest = json.loads((prev / "manifest.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    manifest = _read_manifest(prev)
+    if not manifest:
         return None, {}
     return prev.resolve(), {r["cache_key"]: r for r in manifest.get("runs", []) if r.get("status") == "ok"}
 
@@ -253,7 +260,6 @@ def build(params_file: str | Path, out_root: str | Path | None = None, data_dir:
     data_path = config.resolve_data_dir(data_dir)
     if not data_path.is_dir():
         raise ParameterError("pack", "data_dir", f"data folder not found: {data_path}")
-    spec: PackSpec = pack_spec.load(params_file, data_path, timeout)
     out_root = Path(out_root or config.FIGURES_DIR).resolve()
     code_dir = Path(code_dir or Path(__file__).parent)
     jobs = max(1, jobs or os.cpu_count() or 1)
@@ -262,6 +268,14 @@ def build(params_file: str | Path, out_root: str | Path | None = None, data_dir:
     code_hashes = pack_manifest.tree_hashes(code_dir, "**/*.py")
     versions = pack_manifest.package_versions()
     data_digest, code_digest = pack_manifest.digest(data_hashes), pack_manifest.digest(code_hashes)
+    plan = pack_manifest.plan_digest(Path(params_file), data_digest, code_digest, versions, timeout)
+    spec: PackSpec | None = None
+    if plan and use_cache:  # nothing that decides the run list changed: skip validation
+        previous = _read_manifest(out_root / "packs" / plan[0])
+        if previous.get("plan_sha256") == plan[1]:
+            spec = pack_manifest.spec_from_manifest(previous, Path(params_file))
+    if spec is None:
+        spec = pack_spec.load(params_file, data_path, timeout)
     keys = {r.name: pack_manifest.run_key(r, data_digest, code_digest, versions) for r in spec.runs}
 
     with lock(out_root, wait), _signals_as_interrupt():
@@ -294,6 +308,7 @@ def build(params_file: str | Path, out_root: str | Path | None = None, data_dir:
                            "code_dir": pack_manifest.display_path(code_dir), "code_sha256": code_digest},
                 "versions": versions,
                 "git": pack_manifest.git_state(),
+                "plan_sha256": plan[1] if plan else None,
                 "runs": records,
             }
             _write_json(tmp / "manifest.json", manifest)
@@ -380,7 +395,10 @@ def _assemble(spec: PackSpec, tmp: Path, results: dict, cached: dict, keys: dict
         records.append({
             "name": run.name,
             "notebook": run.notebook.name,
+            "notebook_path": pack_manifest.display_path(run.notebook),
             "parameters": run.parameters,
+            "timeout": run.timeout,
+            "spec_names": list(run.spec_names),
             "status": status,
             "error": error,
             "cache_key": keys[run.name],

@@ -93,3 +93,50 @@ def run_key(run, data_digest: str, code_digest: str, versions: dict) -> str:
         "versions": versions,
         "kernel": config.KERNEL_NAME,
     })
+
+
+def plan_digest(params_file: Path, data_digest: str, code_digest: str, versions: dict,
+                timeout: float | None) -> tuple[str, str] | None:
+    """Return (pack name, digest of everything that decides the validated list of runs).
+
+    Validation is a function of the parameter file, the notebooks it names (their
+    parameters cells), the data (province names), the package code (the specs) and the
+    command's timeout: when this digest equals the previous pack's, its run list can be
+    reused without importing the specs or loading the data. Returns None when the file
+    cannot be read or names a spec module (``spec: module:ATTR``) outside the hashed code.
+    """
+    import yaml
+
+    from . import params, pack_spec
+
+    path = Path(params_file)
+    try:
+        raw = path.read_bytes()
+        doc = yaml.safe_load(raw)
+    except (OSError, ValueError, yaml.YAMLError):
+        return None
+    if not isinstance(doc, dict) or not isinstance(doc.get("runs"), list):
+        return None
+    nb_dir = pack_spec.notebooks_dir(path, doc)
+    notebooks = {}
+    for entry in doc["runs"]:
+        if not isinstance(entry, dict) or not isinstance(entry.get("notebook"), str) or isinstance(entry.get("spec"), str):
+            return None
+        nb = (nb_dir / entry["notebook"]).resolve()
+        if not nb.is_file():
+            return None
+        notebooks[str(nb)] = file_sha256(nb)
+    return pack_spec.pack_name(path, doc), digest({
+        "runner": RUNNER_VERSION, "file": hashlib.sha256(raw).hexdigest(), "notebooks": notebooks,
+        "data": data_digest, "code": code_digest, "versions": versions, "timeout": timeout,
+        "registry": dict(params.NOTEBOOK_SPECS),
+    })
+
+
+def spec_from_manifest(manifest: dict, params_file: Path):
+    """Return the PackSpec recorded in a previous pack's ``manifest`` (see plan_digest)."""
+    from .pack_spec import PackSpec, Run
+
+    runs = tuple(Run((config.REPO_ROOT / r["notebook_path"]).resolve(), r["parameters"], r["timeout"],
+                     tuple(r["spec_names"])) for r in manifest["runs"])
+    return PackSpec(manifest["pack"], Path(params_file), runs)

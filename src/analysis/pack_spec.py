@@ -37,7 +37,7 @@ from pathlib import Path
 
 import yaml
 
-from . import config, params, plotting
+from . import config, params, vn
 from .params import COMMON, Param, ParameterError
 
 #: Parameters the runner sets itself; a grid may not name them.
@@ -68,7 +68,7 @@ class Run:
     @property
     def name(self) -> str:
         """Stable, ASCII run name: notebook stem and each grid parameter (key-value)."""
-        return plotting.figure_name(self.stem, self.parameters)
+        return run_name(self.stem, self.parameters)
 
     @property
     def params_json(self) -> str:
@@ -82,6 +82,15 @@ class PackSpec:
     name: str
     source: Path
     runs: tuple[Run, ...]
+
+
+def run_name(stem: str, parameters: dict) -> str:
+    """Return the run name: the same rule as :func:`analysis.plotting.figure_name`
+    (repeated here so that reading a parameter file does not import matplotlib)."""
+    parts = [vn.ascii_slug(stem).replace("-", "_")]
+    for k, v in sorted(parameters.items()):
+        parts.append(f"{vn.ascii_slug(str(k))}-{vn.ascii_slug(str(v)) or 'none'}")
+    return "__".join(parts)
 
 
 def _jsonable(v):
@@ -206,6 +215,16 @@ def _as_timeout(where: str, v) -> float:
     return float(v)
 
 
+def pack_name(path: Path, doc: dict) -> str:
+    """Return the pack's folder name: the file's ``name:`` (or its stem) as an ASCII slug."""
+    return vn.ascii_slug(str(doc.get("name") or Path(path).stem))
+
+
+def notebooks_dir(path: Path, doc: dict) -> Path:
+    """Return the folder the file's notebook names are relative to."""
+    return (Path(path).parent / doc["notebooks_dir"]).resolve() if doc.get("notebooks_dir") else config.NOTEBOOKS_DIR
+
+
 def load(path: str | Path, data_dir=None, timeout: float | None = None) -> PackSpec:
     """Return the validated :class:`PackSpec` of the parameter file ``path``.
 
@@ -225,10 +244,10 @@ def load(path: str | Path, data_dir=None, timeout: float | None = None) -> PackS
     unknown = set(doc) - {"name", "runs", "notebooks_dir", "timeout"}
     if unknown:
         raise ParameterError(path.name, sorted(unknown)[0], "unknown top-level key; allowed: name, runs, notebooks_dir, timeout")
-    name = plotting.vn.ascii_slug(str(doc.get("name") or path.stem))
+    name = pack_name(path, doc)
     if not name:
         raise ParameterError(path.name, "name", "the pack name must contain letters or digits")
-    nb_dir = (path.parent / doc["notebooks_dir"]).resolve() if doc.get("notebooks_dir") else config.NOTEBOOKS_DIR
+    nb_dir = notebooks_dir(path, doc)
     file_timeout = _as_timeout(path.name, doc["timeout"]) if doc.get("timeout") is not None else None
     runs: list[Run] = []
     seen: dict[str, int] = {}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 
 from .. import data, did, its, panel, vn
@@ -27,6 +28,17 @@ def add_arguments(parser) -> None:
     parser.add_argument("--n-sims", type=int, default=2000, help="calibration simulations (its)")
     parser.add_argument("--seed", type=int, default=12345, help="random seed of the bootstrap/calibration")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
+
+
+def json_ready(obj):
+    """Return ``obj`` with NaN and infinite floats replaced by None (valid JSON everywhere)."""
+    if isinstance(obj, float):
+        return obj if math.isfinite(obj) else None
+    if isinstance(obj, dict):
+        return {k: json_ready(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [json_ready(v) for v in obj]
+    return obj
 
 
 def sidecar_path(panel_path: Path) -> Path:
@@ -84,7 +96,7 @@ def estimate(args) -> dict:
 def run(args) -> int:
     out = estimate(args)
     if args.json:
-        print(json.dumps(out, ensure_ascii=False, default=str))
+        print(json.dumps(json_ready(out), ensure_ascii=False, default=str, allow_nan=False))
         return 0
     tag = "SIMULATED panel. " if out["simulated"] else ""
     print(f"{tag}{out['method'].upper()} for {out['province']}, policy {out['policy_date']}: "

@@ -26,12 +26,12 @@ def add_arguments(parser) -> None:
     parser.add_argument("--province", required=True, help="province name (any spelling or alias in admin_units.csv)")
     parser.add_argument("--target", type=float, default=NATIONAL_TARGET_PCT,
                         help="target online share in percent (default 80: Decision 942/QĐ-TTg)")
-    parser.add_argument("--scope", default=None, choices=list(SCOPES),
-                        help="fit only the figures of this scope")
+    parser.add_argument("--scope", default=None, choices=list(SCOPES), metavar="SCOPE",
+                        help=f"fit only the figures of this scope ({', '.join(SCOPES)})")
     parser.add_argument("--offset", action="append", default=[], metavar="SCOPE=LOGIT",
                         help="assume that SCOPE's figures sit LOGIT logits above the reference scope's at the "
                              "same date (repeatable); a sensitivity assumption, not an estimate")
-    parser.add_argument("--reference-scope", default=None, choices=list(SCOPES),
+    parser.add_argument("--reference-scope", default=None, choices=list(SCOPES), metavar="SCOPE",
                         help="the scope whose curve is reported (default: scope of the latest exact figure)")
     parser.add_argument("--as-of-placement", default="end", choices=list(growth.AS_OF_PLACEMENTS),
                         help="where an 'as of' figure without a start date is placed (default: its end date)")

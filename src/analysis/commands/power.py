@@ -8,7 +8,7 @@ from pathlib import Path
 
 from .. import data, panel, power, vn
 from ..params import ParameterError
-from .effect import simulated_truth
+from .effect import json_ready, simulated_truth
 
 NAME = "power"
 HELP = ("Minimum detectable effect (80% power, 5% level by default) of the did or its design, "
@@ -72,9 +72,13 @@ def run(args) -> int:
     res["noise_source"] = source
     res["simulated"] = simulated
     if args.json:
-        print(json.dumps(res, ensure_ascii=False))
+        print(json.dumps(json_ready(res), ensure_ascii=False, allow_nan=False))
         return 0
     tag = "SIMULATED panel. " if simulated else ""
+    if res["mde_pp"] == float("inf"):
+        print(f"{tag}{spec.design.upper()}: no effect up to 3 logit units reaches {100 * spec.target_power:.0f}% "
+              "power: the design cannot detect any plausible effect.")
+        return 0
     print(f"{tag}{spec.design.upper()}: minimum detectable effect {res['mde_pp']:.2f} pp "
           f"({res['effect_scope']}) at {100 * spec.target_power:.0f}% power, {100 * spec.alpha:.0f}% level; "
           f"simulated power there {res['power']:.2f}, size {res['size']:.3f} ({spec.n_sims} simulated panels).")
