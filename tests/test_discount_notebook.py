@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
+
 import nbformat
 import papermill as pm
 import pytest
@@ -42,7 +44,7 @@ def test_parameter_spec_checks_values():
 @pytest.mark.slow
 def test_runs_simulated_for_nghe_an_and_labels_everything(run_notebook):
     nb, out = run_notebook(NB, n_sims=200)
-    for stem in ("discount_event_study", "discount_scenarios"):
+    for stem in ("discount_power", "discount_event_study", "discount_its", "discount_scenarios"):
         for ext in ("png", "svg", "csv", "txt"):
             assert (out / f"{stem}__province-nghe-an.{ext}").stat().st_size > 0
         assert (out / f"{stem}__province-nghe-an.txt").read_text().startswith("SIMULATED")
@@ -64,11 +66,17 @@ def test_runs_for_hoa_binh_with_its_adoption_date(run_notebook):
 @pytest.mark.slow
 def test_runs_on_a_given_panel_without_the_simulated_label(run_notebook, tmp_path, capsys):
     panel_csv = tmp_path / "real.csv"
-    assert cli.main(["simulate-panel", "--out", str(panel_csv), "--seed", "9"]) == 0
+    # 4 months before the policy: enough for the DiD, too few for the time series
+    assert cli.main(["simulate-panel", "--out", str(panel_csv), "--seed", "9", "--months-pre", "4"]) == 0
     (tmp_path / "real.csv.truth.json").unlink()  # stands in for a real export
     nb, out = run_notebook(NB, panel_path=str(panel_csv), n_sims=200)
     assert not (out / "discount_event_study__province-nghe-an.txt").read_text().startswith("SIMULATED")
-    assert "Panel read from" in json.dumps(nbformat.writes(nb))
+    text = json.dumps(nbformat.writes(nb))
+    assert "Panel read from" in text
+    assert "refused: an interrupted time series" in text
+    assert "The province-wide series was not analysed" in text
+    its_caption = (out / "discount_its__province-nghe-an.txt").read_text()
+    assert "could not be analysed" in its_caption
 
 
 @pytest.mark.slow
@@ -79,3 +87,76 @@ def test_bad_panel_and_province_without_policy_stop_the_run(run_notebook, tmp_pa
         run_notebook(NB, panel_path=str(bad), n_sims=200)
     with pytest.raises(pm.PapermillExecutionError, match="no fee policy"):
         run_notebook(NB, province="Vĩnh Phúc", n_sims=200)
+    short = tmp_path / "short.csv"
+    assert cli.main(["simulate-panel", "--out", str(short), "--months-pre", "2"]) == 0
+    with pytest.raises(pm.PapermillExecutionError, match="at least 3 are needed"):
+        run_notebook(NB, panel_path=str(short), n_sims=200)
+
+
+class TestPolicyFor:
+    def test_nghe_an_from_policies_csv(self, shipped):
+        from analysis import discount_report as dr
+        p = dr.policy_for(shipped, "Nghe An")
+        assert str(p.date) == "2023-11-07" and p.discount_pct == 40 and p.source_ids == ["seed004"]
+
+    def test_hoa_binh_uses_adoption_date_and_says_so(self, shipped):
+        from analysis import discount_report as dr
+        p = dr.policy_for(shipped, "Hòa Bình")
+        assert str(p.date) == "2023-07-14" and "adoption date" in p.date_note
+        assert "illustration" in p.discount_note
+
+    def test_given_values_win(self, shipped):
+        import datetime as dt
+        from analysis import discount_report as dr
+        p = dr.policy_for(shipped, "Nghệ An", dt.date(2024, 1, 1), 25.0)
+        assert str(p.date) == "2024-01-01" and p.discount_pct == 25
+
+    def test_province_without_policy_is_refused(self, shipped):
+        from analysis import discount_report as dr
+        from analysis.errors import Refused
+        with pytest.raises(Refused, match="no fee policy"):
+            dr.policy_for(shipped, "Vĩnh Phúc")
+
+
+def test_its_figure_explains_a_refusal(shipped, tmp_path):
+    import matplotlib.pyplot as plt
+    from analysis import discount_report as dr, simulate
+    policy = dr.policy_for(shipped, "Nghệ An")
+    pnl, truth = simulate.simulate_panel(simulate.PanelDesign(months_pre=4), seed=1)
+    inp = dr.PanelInput(pnl, True, truth, "")
+    est = dr.Estimates(did=None, did_refusal="too few months", its=None, its_refusal="too few months",
+                       baseline_share_pct=40.0)
+    fig, plotted, caption, alt = dr.its_figure(est, shipped, policy, inp)
+    assert plotted is None and caption.startswith("SIMULATED") and "too few months" in caption
+    plt.close(fig)
+    fig, plotted, caption, alt = dr.event_study_figure(est, shipped, policy, inp)
+    assert plotted is None and caption.startswith("SIMULATED") and "too few months" in caption
+    plt.close(fig)
+
+
+def test_report_pipeline_survives_a_refused_did(shipped):
+    """One discounted procedure: the DiD is refused, and every later step says so instead of failing."""
+    import matplotlib.pyplot as plt
+    from analysis import discount_report as dr, scenarios, simulate
+    policy = dr.policy_for(shipped, "Nghệ An")
+    pnl, _ = simulate.simulate_panel(simulate.PanelDesign(n_discounted=1), seed=3)
+    inp = dr.PanelInput(pnl, False, None, "test panel")
+    tab = dr.power_table(inp, policy, 100, 1)
+    assert np.isnan(tab.loc[tab["design"] == "did", "mde_pp"].iloc[0])
+    assert "refused" in tab.loc[tab["design"] == "did", "noise_source"].iloc[0]
+    assert "Difference-in-differences: refused" in dr.describe_power(tab, policy, False)
+    est = dr.estimates(inp, policy, 1, n_boot=99)
+    assert est.did is None and "1 discounted" in est.did_refusal and est.its is not None
+    assert 0 < est.baseline_share_pct < 100
+    table = dr.estimate_table(est, shipped, policy, inp)
+    assert table["check"].str.contains("refused").any()
+    response = scenarios.ResponseRange()
+    for fig, *_ in (dr.event_study_figure(est, shipped, policy, inp),
+                    dr.power_figure(dr.power_curves(tab, 100, 1), shipped, policy, inp, tab),
+                    dr.scenario_figure(dr.scenario_curves(est, policy, response), est, float("nan"), shipped,
+                                       policy, inp, response)):
+        plt.close(fig)
+    uplift = dr.uplift_table(est, policy, response, tab, inp)
+    assert uplift["detectable_by_did"].isna().all()
+    text = dr.evidence_statement(policy, tab, est, inp, uplift)
+    assert "comparison was refused" in text

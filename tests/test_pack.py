@@ -304,3 +304,17 @@ def test_run_names_follow_the_figure_naming_rule(stem, parameters):
     from analysis import plotting
 
     assert pack_spec.run_name(stem, parameters) == plotting.figure_name(stem, parameters)
+
+
+def test_light_entry_point_has_the_same_exit_statuses(tmp_path, capsys):
+    from analysis.commands import pack as pack_command
+
+    p = write_yaml(tmp_path, f"""
+        notebooks_dir: @NB@
+        runs: [{{notebook: ok.ipynb, spec: {OK_SPEC}, grid: {{n: -1}}}}]
+    """)
+    assert pack_command.main(["--quiet", "--params", str(p), "--out", str(tmp_path / "out")]) == 2
+    assert "ok: parameter 'n': -1 is below the minimum" in capsys.readouterr().err
+    p.write_text(p.read_text().replace("n: -1", "n: 1"))
+    with pack.lock(tmp_path / "out"):
+        assert pack_command.main(["--quiet", "--params", str(p), "--out", str(tmp_path / "out")]) == 3

@@ -160,3 +160,23 @@ def test_cli_bad_panel_exits_2_with_line_and_reason(tmp_path, capsys):
     assert cli.main(["effect", str(p), "--policy-date", "2023-11-07"]) == 2
     err = capsys.readouterr().err
     assert "panel.csv:2: column 'online'" in err and "Traceback" not in err
+
+
+class TestPolicyMatch:
+    def _rows(self, n_discounted):
+        return pd.DataFrame({"procedure": [f"p{i}" for i in range(12)],
+                             "discounted": [i < n_discounted for i in range(12)]})
+
+    def test_matching_policy_and_count_give_no_warning(self, shipped):
+        assert panel.policy_match_warnings(shipped.policies, "Nghệ An", "2023-11-07", self._rows(9)) == []
+
+    def test_count_mismatch_is_warned(self, shipped):
+        (w,) = panel.policy_match_warnings(shipped.policies, "Nghệ An", "2023-11-07", self._rows(5))
+        assert "covers 9 procedures but the panel marks 5" in w
+
+    def test_unknown_date_is_warned(self, shipped):
+        (w,) = panel.policy_match_warnings(shipped.policies, "Nghệ An", "2024-01-01", self._rows(9))
+        assert "is dated 2024-01-01" in w and "na_online_fee_discount_2023 (2023-11-07)" in w
+
+    def test_adoption_date_counts_when_no_effective_date(self, shipped):
+        assert panel.policy_match_warnings(shipped.policies, "Hòa Bình", "2023-07-14", self._rows(9)) == []

@@ -96,3 +96,19 @@ def test_power_cli_errors(tmp_path, capsys):
     assert cli.main(["power", "--design", "its", "--months-pre", "3"]) == 2
     assert "at least 6 months" in capsys.readouterr().err
     assert cli.main(["power", "--rho", "1.5"]) == 2
+
+
+def test_undetectable_design_reports_null_mde_in_valid_json(capsys):
+    assert cli.main(["power", "--design", "its", "--noise-sd", "5", "--n-sims", "200", "--json"]) == 0
+    raw = capsys.readouterr().out
+    out = json.loads(raw)
+    assert out["mde_pp"] is None and "NaN" not in raw and "Infinity" not in raw
+
+
+def test_estimate_noise_corrects_the_autocorrelation_for_short_series():
+    design = simulate.PanelDesign(noise_sd=0.12, rho=0.5, months_pre=24)
+    est = [power.estimate_noise(simulate.simulate_panel(design, seed=s)[0], design.policy_date)
+           for s in range(3)]
+    rho = np.mean([e["did_rho"] for e in est])
+    assert 0.35 < rho < 0.65, rho  # the raw residual lag-1 correlation is about 0.16 here
+    assert np.mean([e["did_noise_sd"] for e in est]) == pytest.approx(0.12, rel=0.15)

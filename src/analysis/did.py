@@ -312,6 +312,7 @@ class DidResult:
     inference: str = ("wild cluster score bootstrap by procedure, null imposed, Webb weights; "
                       "interval by test inversion")
     warnings: list[str] = field(default_factory=list)
+    placebo: dict | None = None
     event_study: pd.DataFrame | None = None
 
     def to_dict(self) -> dict:
@@ -339,12 +340,14 @@ def _event_columns(data: DidData, ref: int):
 
 
 def fit_did(panel: pd.DataFrame, policy_date, *, province: str | None = None, n_boot: int = 999,
-            seed: int = 12345, alpha: float = 0.05, event_study: bool = True) -> DidResult:
+            seed: int = 12345, alpha: float = 0.05, event_study: bool = True,
+            placebo_check: bool = True) -> DidResult:
     """Return the difference-in-differences estimate for ``province`` in ``panel``.
 
     ``n_boot`` Webb bootstrap draws (seeded by ``seed``) give the p-value of "no effect"
     and the (1 - alpha) interval by test inversion; with ``event_study`` the lead/lag
-    coefficients and the joint pre-trend test are added. Raises Refused as
+    coefficients and the pre-trend tests are added, with ``placebo_check`` the test at a
+    fake date inside the pre-period (:func:`placebo`). Raises Refused as
     :func:`prepare` does.
     """
     data = prepare(panel, policy_date, province)
@@ -403,7 +406,14 @@ def fit_did(panel: pd.DataFrame, policy_date, *, province: str | None = None, n_
                             "relative to the others before the policy): the two groups were "
                             "not moving in parallel before the policy; the difference-in-differences "
                             "estimate is doubtful")
+    placebo_res = placebo(panel, policy_date, province=data.province, n_boot=n_boot, seed=seed) \
+        if placebo_check else None
+    if placebo_res is not None and placebo_res["rejects"]:
+        warnings.append(f"the placebo date {placebo_res['placebo_date']} inside the pre-period shows an "
+                        f"'effect' (p = {placebo_res['p_value']:.3f}): the groups' difference moves without "
+                        "any policy, so the estimate may not be the discount's")
     return DidResult(
+        placebo=placebo_res,
         method="did", province=data.province, effect_pp=effect_pp, ci_low_pp=lo_pp, ci_high_pp=hi_pp,
         p_value=p0, beta_logit=beta, ci_low_logit=lo_logit, ci_high_logit=hi_logit, se_cr1_logit=se,
         p_value_cr1=p_cr1, n_months_pre=data.n_months_pre, n_months_post=data.n_months_post,
@@ -463,3 +473,30 @@ def _event_study(data: DidData, W, alpha):
         d = _treatment_columns(data)
         trend_p = score_test(y, n, np.column_stack([Xf, d]), slope, 0.0, cl, W).p_value
     return frame, trend_p, joint_p, n_leads
+
+
+def placebo(panel: pd.DataFrame, policy_date, *, province: str | None = None, n_boot: int = 999,
+            seed: int = 12345) -> dict | None:
+    """Return the same test at a fake policy date in the middle of the pre-period.
+
+    Only pre-period months are used (the real policy cannot leak in); the fake date is
+    the 1st of the month that splits them in half. Returns a dict with placebo_date,
+    effect_pp, beta_logit, p_value and rejects (at 5%), or None when the pre-period has
+    fewer than MIN_MONTHS_PRE + 2 months (too short to split).
+    """
+    province, rows = select_province(panel, province)
+    last_pre = policy_months(policy_date)[0]
+    pre = rows[rows["month"] <= last_pre]
+    months = sorted(set(pre["month"]))
+    if len(months) < MIN_MONTHS_PRE + 2:
+        return None
+    fake = months[max(MIN_MONTHS_PRE, len(months) // 2)]
+    data = prepare(pre, fake.start_time.date(), province)
+    d = _treatment_columns(data)
+    X = np.column_stack([data.X_fe, d])
+    fit = fit_binomial(data.y, data.n, X)
+    W = webb_weights(np.random.default_rng(seed), n_boot, int(data.cluster.max()) + 1)
+    p = score_test(data.y, data.n, data.X_fe, d, 0.0, data.cluster, W, start=fit.params[:-1]).p_value
+    return {"placebo_date": str(fake.start_time.date()), "effect_pp": _ame_pp(fit.eta, fit.params[-1], d, data.n),
+            "beta_logit": float(fit.params[-1]), "p_value": p, "rejects": bool(p < 0.05),
+            "n_months_before": data.n_months_pre, "n_months_after": data.n_months_post}

@@ -39,6 +39,9 @@ PARAMETERS = {
 
 #: Noise levels (logit sd) METHODS.md quotes for province-level series: low and high.
 ASSUMED_PROVINCE_NOISE = (0.05, 0.10)
+#: Autocorrelation assumed with them: with 0.5 the simulated MDEs (5.0 and 9.6 pp for
+#: 12 + 12 months) reproduce METHODS.md's "about 5 pp ... over 8 pp".
+ASSUMED_RHO = 0.5
 
 
 @dataclass
@@ -127,15 +130,22 @@ def load_or_simulate(ds: Dataset, policy: PolicyInfo, panel_path: Path | None, s
 def power_table(inp: PanelInput, policy: PolicyInfo, n_sims: int, seed: int) -> pd.DataFrame:
     """Return the MDE of each design: noise from the panel's pre-period, and for the ITS also
     at the assumed province noise levels of METHODS.md. A ``data`` column says SIMULATED
-    when the panel is."""
+    when the panel is; a design the panel is too short for gets a row saying why (mde_pp
+    NaN). Raises Refused when the pre-period is too short to estimate any noise."""
     rows, specs = [], {}
     est = power.estimate_noise(inp.panel, policy.date, policy.province)
     for design in ("did", "its"):
-        spec = power.spec_from_panel(inp.panel, policy.date, design, policy.province, n_sims=n_sims, seed=seed)
+        try:
+            spec = power.spec_from_panel(inp.panel, policy.date, design, policy.province, n_sims=n_sims, seed=seed)
+            spec.check()
+        except Refused as exc:
+            rows.append({"design": design, "noise_source": f"refused: {exc}", "mde_pp": float("nan")})
+            continue
         specs[design] = dict(spec.__dict__)
         variants = [(spec, "estimated from the pre-period")]
         if design == "its":
-            variants += [(power.PowerSpec(**{**spec.__dict__, "noise_sd": sd}), "assumed (METHODS.md)")
+            variants += [(power.PowerSpec(**{**spec.__dict__, "noise_sd": sd, "rho": ASSUMED_RHO}),
+                          f"assumed (METHODS.md; autocorrelation {ASSUMED_RHO})")
                          for sd in ASSUMED_PROVINCE_NOISE]
         for sp, src in variants:
             r = power.mde(sp)
@@ -144,6 +154,9 @@ def power_table(inp: PanelInput, policy: PolicyInfo, n_sims: int, seed: int) -> 
                          "months_post": sp.months_post, "mde_pp": r.mde_pp, "power_at_mde": r.power,
                          "size": r.size, "n_sims": sp.n_sims})
     out = pd.DataFrame(rows)
+    for col in ("months_pre", "months_post", "n_sims"):
+        if col in out:
+            out[col] = out[col].astype("Int64")
     out.attrs["estimated"] = est
     out.attrs["specs"] = specs
     if inp.simulated:
@@ -157,6 +170,8 @@ def power_curves(power_tab: pd.DataFrame, n_sims: int, seed: int) -> pd.DataFram
     frames = []
     for design in ("did", "its"):
         row = power_tab[power_tab["design"] == design].iloc[0]
+        if design not in power_tab.attrs["specs"]:
+            continue
         spec = power.PowerSpec(**{**_spec_of(power_tab, design), "n_sims": n_sims, "seed": seed})
         top = min(2.5 * row["mde_pp"], 0.95 * (100 - 100 * spec.base_share)) if np.isfinite(row["mde_pp"]) else 20
         curve = power.power_curve(spec, np.linspace(0, top, 11))
@@ -179,6 +194,10 @@ def power_figure(curves: pd.DataFrame, ds: Dataset, policy: PolicyInfo, inp: Pan
              "its": "Effect on the province-wide share (pp)"}
     for ax, design, colour in zip(axes, ("did", "its"), (plotting.PALETTE[0], plotting.PALETTE[3])):
         c = curves[curves["design"] == design]
+        if c.empty:
+            reason = power_tab.loc[power_tab["design"] == design, "noise_source"].iloc[0]
+            plotting.empty_panel(ax, f"{titles[design]}: {reason}")
+            continue
         mde = float(c["mde_pp"].iloc[0])
         ax.plot(c["effect_pp"], 100 * c["power"], marker="o", color=colour)
         ax.axhline(80, color="#444444", ls="--", lw=0.8)
@@ -192,8 +211,8 @@ def power_figure(curves: pd.DataFrame, ds: Dataset, policy: PolicyInfo, inp: Pan
     axes[0].set_ylabel("Power: chance the 5% test detects the effect (%)")
     est = power_tab.attrs["estimated"]
     caption = (_sim_caption(inp)
-               + f"Power by simulation ({int(power_tab['n_sims'].iloc[0])} simulated panels per point) for "
-               f"{power_tab['months_pre'].iloc[0]} months before and {power_tab['months_post'].iloc[0]} after "
+               + f"Power by simulation ({int(power_tab['n_sims'].dropna().iloc[0])} simulated panels per point) for "
+               f"{est['months_pre']} months before and {est['months_post']} after "
                f"the policy, about {est['monthly_total']:,} dossiers a month, {est['n_discounted']} of "
                f"{est['n_procedures']} procedures discounted ({100 * est['discounted_dossier_share']:.0f}% of "
                f"dossiers); month-to-month noise estimated from the pre-period (logit sd "
@@ -203,50 +222,101 @@ def power_figure(curves: pd.DataFrame, ds: Dataset, policy: PolicyInfo, inp: Pan
     plotting.finish(fig, title=f"Could the data detect the discount? Power by effect size, {policy.province}",
                     subtitle="The minimum detectable effect (MDE) is where power reaches 80%",
                     caption=caption, simulated=inp.simulated)
+    mdes = {d_: float(power_tab.loc[power_tab["design"] == d_, "mde_pp"].iloc[0]) for d_ in ("did", "its")}
     alt = ("Two line charts of power against effect size: the difference-in-differences reaches 80% at "
-           f"{float(curves.loc[curves['design'] == 'did', 'mde_pp'].iloc[0]):.1f} pp, the province-wide series at "
-           f"{float(curves.loc[curves['design'] == 'its', 'mde_pp'].iloc[0]):.1f} pp.")
+           f"{mdes['did']:.1f} pp, the province-wide series at {mdes['its']:.1f} pp (nan: design refused).")
     return fig, curves, caption, alt
 
 
 def describe_power(table: pd.DataFrame, policy: PolicyInfo, simulated: bool) -> str:
-    """Return Markdown stating the MDEs before any estimate."""
+    """Return Markdown stating the MDEs (or why a design was refused) before any estimate."""
     did_row = table[(table["design"] == "did")].iloc[0]
-    its_row = table[(table["design"] == "its")].iloc[0]
+    its_rows = table[(table["design"] == "its")]
+    its_row = its_rows.iloc[0]
     est = table.attrs.get("estimated", {})
     tag = "**SIMULATED.** " if simulated else ""
     share = est.get("discounted_dossier_share", float("nan"))
-    return (
-        f"{tag}**Minimum detectable effects (80% power, 5% level).** Comparing the discounted procedures with "
-        f"the others (difference-in-differences), {did_row['months_pre']} months before and "
-        f"{did_row['months_post']} after, the smallest effect these data would detect is "
-        f"**{did_row['mde_pp']:.1f} percentage points** on the discounted procedures' online share. "
-        f"On the province-wide series (interrupted time series) it is **{its_row['mde_pp']:.1f} pp** of the "
-        f"province-wide share with the noise of this panel's pre-period, and "
-        + ", ".join(f"{r.mde_pp:.1f} pp at an assumed noise sd of {r.noise_sd_logit:.2f}"
-                    for r in table[(table["design"] == "its")].iloc[1:].itertuples())
-        + f". The discounted procedures hold {100 * share:.0f}% of dossiers, so a province-wide change of "
-        f"{its_row['mde_pp']:.1f} pp would need them to gain about {its_row['mde_pp'] / max(share, 1e-9):.0f} pp "
-        "each: the province-wide series cannot detect any plausible effect of a discount on a few procedures.")
+    parts = [f"{tag}**Minimum detectable effects (80% power, 5% level).**"]
+    if np.isnan(did_row["mde_pp"]):
+        parts.append(f"Difference-in-differences: {did_row['noise_source']}.")
+    else:
+        parts.append(f"Comparing the discounted procedures with the others (difference-in-differences), "
+                     f"{did_row['months_pre']} months before and {did_row['months_post']} after, the smallest "
+                     f"effect these data would detect is **{did_row['mde_pp']:.1f} percentage points** on the "
+                     "discounted procedures' online share.")
+    if np.isnan(its_row["mde_pp"]):
+        parts.append(f"Province-wide series: {its_row['noise_source']}.")
+    else:
+        need = its_row["mde_pp"] / max(share, 1e-9)
+        parts.append(
+            f"On the province-wide series (interrupted time series) it is **{its_row['mde_pp']:.1f} pp** of the "
+            f"province-wide share with the noise of this panel's pre-period (sd {its_row['noise_sd_logit']:.3f}, "
+            f"autocorrelation {its_row['rho']:.2f}: estimated from only {its_row['months_pre']} months, so "
+            "imprecise)"
+            + "".join(f", {r.mde_pp:.1f} pp at an assumed noise sd of {r.noise_sd_logit:.2f}"
+                      for r in its_rows.iloc[1:].itertuples()) + ". "
+            f"The discounted procedures hold {100 * share:.0f}% of dossiers, so a province-wide change of "
+            f"{its_row['mde_pp']:.1f} pp needs them to gain about {need:.0f} pp each"
+            + (": more than the largest effect of any nudge in the related evidence (about 14 pp, DOMAIN.md), "
+               "so the province-wide series cannot be expected to detect this discount."
+               if need > 14 else "."))
+    return " ".join(parts)
 
 
-def estimates(inp: PanelInput, policy: PolicyInfo, seed: int, n_boot: int = 999):
-    """Return (DiD result, ITS result or None, ITS refusal text or None)."""
-    d = did.fit_did(inp.panel, policy.date, province=policy.province, n_boot=n_boot, seed=seed)
-    try:
-        i = its.fit_its(inp.panel, policy.date, province=policy.province, seed=seed)
-        return d, i, None
-    except Refused as exc:
-        return d, None, str(exc)
+@dataclass
+class Estimates:
+    """Both designs' results, or the reason each was refused."""
+
+    did: did.DidResult | None
+    did_refusal: str | None
+    its: its.ItsResult | None
+    its_refusal: str | None
+    baseline_share_pct: float
+
+    @property
+    def any(self) -> bool:
+        return self.did is not None or self.its is not None
 
 
-def estimate_table(d, i, ds: Dataset, policy: PolicyInfo, inp: PanelInput) -> pd.DataFrame:
-    """Return one row per design: effect, 95% interval, p-value, months, scope, checks;
-    the first column says SIMULATED (with the true effect) when the panel is."""
-    rows = [{"design": "DiD (main)", "effect_pp": d.effect_pp, "ci_low_pp": d.ci_low_pp,
+def estimates(inp: PanelInput, policy: PolicyInfo, seed: int, n_boot: int = 999) -> Estimates:
+    """Return both designs' results; a design the panel cannot support is recorded with its
+    refusal message instead of stopping the report. The baseline share (for scenarios) is
+    the DiD's predicted share of the discounted procedures without the discount, or, when
+    the DiD is refused, their observed share over the last three pre-period months."""
+    out = {}
+    for name, fit in (("did", lambda: did.fit_did(inp.panel, policy.date, province=policy.province,
+                                                  n_boot=n_boot, seed=seed)),
+                      ("its", lambda: its.fit_its(inp.panel, policy.date, province=policy.province, seed=seed))):
+        try:
+            out[name], out[f"{name}_refusal"] = fit(), None
+        except Refused as exc:
+            out[name], out[f"{name}_refusal"] = None, str(exc)
+    if out["did"] is not None:
+        base = out["did"].baseline_share_pct
+    else:
+        rows = inp.panel[(inp.panel["province"] == policy.province) & inp.panel["discounted"]]
+        last_pre = panel_mod.policy_months(policy.date)[0]
+        pre = rows[rows["month"] <= last_pre]
+        pre = pre[pre["month"] > last_pre - 3]
+        base = 100 * pre["online"].sum() / max(pre["total"].sum(), 1) if len(pre) else 40.0
+    return Estimates(baseline_share_pct=float(base), **out)
+
+
+def estimate_table(est: Estimates, ds: Dataset, policy: PolicyInfo, inp: PanelInput) -> pd.DataFrame:
+    """Return one row per design: effect, 95% interval, p-value, months, scope, checks (or
+    the refusal); the first column says SIMULATED (with the true effect) when the panel is."""
+    d, i = est.did, est.its
+    rows = [] if d is None else [{"design": "DiD (main)", "effect_pp": d.effect_pp, "ci_low_pp": d.ci_low_pp,
              "ci_high_pp": d.ci_high_pp, "p_value": d.p_value, "months_pre": d.n_months_pre,
              "months_post": d.n_months_post, "scope": d.effect_scope,
-             "check": f"pre-trend p = {d.pretrend_p_value:.3f}" if d.pretrend_p_value is not None else ""}]
+             "check": "; ".join(x for x in (
+                 f"pre-trend p = {d.pretrend_p_value:.3f}" if d.pretrend_p_value is not None else "",
+                 (f"placebo {d.placebo['placebo_date']}: {d.placebo['effect_pp']:+.1f} pp, p = "
+                  f"{d.placebo['p_value']:.3f}") if d.placebo else "") if x)}]
+    if d is None:
+        rows.append({"design": "DiD (main)", "check": f"refused: {est.did_refusal}"})
+    if i is None:
+        rows.append({"design": "ITS (secondary)", "check": f"refused: {est.its_refusal}"})
     if i is not None:
         rows.append({"design": "ITS (secondary)", "effect_pp": i.effect_pp, "ci_low_pp": i.ci_low_pp,
                      "ci_high_pp": i.ci_high_pp, "p_value": i.p_value, "months_pre": i.n_months_pre,
@@ -256,34 +326,52 @@ def estimate_table(d, i, ds: Dataset, policy: PolicyInfo, inp: PanelInput) -> pd
     out = pd.DataFrame(rows)
     if inp.simulated:
         out.insert(0, "data", plotting.SIMULATED_MARK)
-        out["true_effect_pp"] = [inp.truth["true_effect_pp_discounted"]] + (
-            [inp.truth["true_effect_pp_province"] + (inp.truth["true_national_effect_pp_province"] or 0)]
-            if i is not None else [])
+        truth = {"DiD (main)": inp.truth["true_effect_pp_discounted"],
+                 "ITS (secondary)": inp.truth["true_effect_pp_province"]
+                 + (inp.truth["true_national_effect_pp_province"] or 0)}
+        out["true_effect_pp"] = out["design"].map(truth)
     return out
 
 
-def warnings_markdown(d, i, ds: Dataset, policy: PolicyInfo, inp: PanelInput) -> str:
+def warnings_markdown(est: Estimates, ds: Dataset, policy: PolicyInfo, inp: PanelInput) -> str:
     """Return a Markdown list of every warning: confounding policies, then each method's."""
     rows = inp.panel[inp.panel["province"] == policy.province]
     conf = panel_mod.confounding_policies(ds.policies, policy.province, policy.date,
                                           rows["month"].min(), rows["month"].max())
-    items = conf + d.warnings + (i.warnings if i is not None else [])
+    items = (panel_mod.policy_match_warnings(ds.policies, policy.province, policy.date, rows)
+             + conf + (est.did.warnings if est.did is not None else [])
+             + (est.its.warnings if est.its is not None else []))
     if not items:
         return "No warnings."
     return "**Warnings.**\n\n" + "\n".join(f"- {w}" for w in items)
 
 
-def _sim_caption(inp: PanelInput) -> str:
+def _sim_caption(inp: PanelInput, scope: str = "discounted") -> str:
+    """Return the SIMULATED preamble of a caption with the true effect on ``scope``
+    ("discounted" procedures, or "province"-wide including the simulated national policy)."""
     if not inp.simulated:
         return ""
-    return (f"SIMULATED data from analysis.simulate (seed {inp.truth['seed']}), true effect "
-            f"{inp.truth['true_effect_pp_discounted']:+.2f} pp on the discounted procedures: not an observation. ")
+    t = inp.truth
+    if scope == "province":
+        truth = (f"true province-wide changes {t['true_effect_pp_province']:+.2f} pp from the discount and "
+                 f"{t['true_national_effect_pp_province'] or 0:+.2f} pp from the national policy")
+    else:
+        truth = f"true effect {t['true_effect_pp_discounted']:+.2f} pp on the discounted procedures"
+    return f"SIMULATED data from analysis.simulate (seed {t['seed']}), {truth}: not an observation. "
 
 
-def event_study_figure(d, ds: Dataset, policy: PolicyInfo, inp: PanelInput):
-    """Return (fig, plotted frame, caption, alt text) of the event-study coefficients in pp."""
-    es = d.event_study.copy()
+def event_study_figure(est: Estimates, ds: Dataset, policy: PolicyInfo, inp: PanelInput):
+    """Return (fig, plotted frame, caption, alt text) of the event-study coefficients in pp;
+    a blank panel with the reason (plotted frame None) when the DiD was refused."""
+    d = est.did
     fig, ax = plotting.new_figure()
+    title = f"Did the online fee discount move the discounted procedures? {policy.province}"
+    if d is None:
+        plotting.empty_panel(ax, f"No difference-in-differences: {est.did_refusal}")
+        caption = _sim_caption(inp) + f"The procedure-level comparison was refused: {est.did_refusal}"
+        plotting.finish(fig, title=title, caption=caption, simulated=inp.simulated)
+        return fig, None, caption, f"Blank figure: the difference-in-differences was refused. {est.did_refusal}"
+    es = d.event_study.copy()
     pre = es[es["period"] != "post"]
     post = es[es["period"] == "post"]
     for part, colour, label in ((pre, plotting.PALETTE[0], "before the discount (leads: should be ~0)"),
@@ -312,7 +400,7 @@ def event_study_figure(d, ds: Dataset, policy: PolicyInfo, inp: PanelInput):
                "approximation); the shaded band is the pooled effect's wild cluster bootstrap interval. "
                f"{pre_txt}Policy: {policy.policy_name}, {policy.date} ({policy.date_note}). "
                + ds.citation(policy.source_ids))
-    plotting.finish(fig, title=f"Did the online fee discount move the discounted procedures? {policy.province}",
+    plotting.finish(fig, title=title,
                     subtitle="Event study: leads show pre-trends, lags the effect", caption=caption,
                     simulated=inp.simulated)
     alt = (f"Dot plot of monthly differences in online share between discounted and other procedures in "
@@ -321,25 +409,76 @@ def event_study_figure(d, ds: Dataset, policy: PolicyInfo, inp: PanelInput):
     return fig, es, caption, alt
 
 
-def scenario_curves(d, policy: PolicyInfo, response: scenarios.ResponseRange, fee_vnd=None,
+def its_figure(est: Estimates, ds: Dataset, policy: PolicyInfo, inp: PanelInput):
+    """Return (fig, plotted frame or None, caption, alt text) of the province-wide series with
+    the segmented fit and its no-change counterfactual; a blank panel with the reason when
+    the series was refused."""
+    i, refusal = est.its, est.its_refusal
+    fig, ax = plotting.new_figure()
+    if i is None:
+        plotting.empty_panel(ax, f"No interrupted time series: {refusal}")
+        caption = _sim_caption(inp, "province") + f"The province-wide series could not be analysed: {refusal}"
+        plotting.finish(fig, title=f"Province-wide online share around the discount, {policy.province}",
+                        caption=caption, simulated=inp.simulated)
+        return fig, None, caption, "Blank figure: the time series was refused. " + (refusal or "")
+    sr = i.series.copy()
+    x = sr["month"].dt.to_timestamp()
+    ax.plot(x, 100 * sr["share"], "o", color=plotting.PALETTE[0], label="observed monthly share")
+    for period in ("pre", "post"):
+        m = sr["period"] == period
+        ax.plot(x[m], 100 * sr.loc[m, "fitted_share"], color=plotting.PALETTE[0],
+                label="segmented fit" if period == "pre" else None)
+    post = sr["period"] == "post"
+    ax.plot(x[post], 100 * sr.loc[post, "counterfactual_share"], ls="--", color="#444444",
+            label="pre-period trend continued (no change)")
+    ax.axvline(pd.Timestamp(policy.date), color=plotting.PALETTE[3], ls=":", label=f"discount {policy.date}")
+    rows = inp.panel[inp.panel["province"] == policy.province]
+    cited = list(policy.source_ids)
+    for w in ds.policies.itertuples():
+        when = w.date_effective if pd.notna(w.date_effective) else w.date_adopted
+        if (pd.notna(when) and w.level == "national" and rows["month"].min().start_time <= when
+                <= rows["month"].max().end_time):
+            ax.axvline(when, color=plotting.PALETTE[4], ls="-.", label=f"national: {w.document} ({when.date()})")
+            cited.append(w.source_id)
+    ax.set_xlabel("Month")
+    ax.set_ylabel("Online share of all dossiers, province-wide (%)")
+    ax.legend(loc="upper left", fontsize=8)
+    caption = (_sim_caption(inp, "province")
+               + f"Interrupted time series (secondary design): segmented OLS on the monthly logit share of all "
+               f"procedures; level change at the first post month {i.effect_pp:+.2f} pp (95% CI "
+               f"{i.ci_low_pp:+.2f} to {i.ci_high_pp:+.2f}, p = {i.p_value:.3f}) with a critical value "
+               f"calibrated by simulation ({i.critical_value:.2f}; the textbook {i.critical_value_naive:.2f} would "
+               f"reject a true null {100 * i.size_naive_test:.0f}% of the time here). It measures every change at "
+               "that date, including national policies, not the discount alone. " + ds.citation(cited))
+    plotting.finish(fig, title=f"Province-wide online share around the discount, {policy.province}",
+                    subtitle="Secondary design: everything that changed at once, not the discount alone",
+                    caption=caption, simulated=inp.simulated)
+    alt = (f"Monthly province-wide online share of {policy.province} with a segmented trend; the level change "
+           f"at the discount is {i.effect_pp:+.1f} pp.")
+    plotted = sr.assign(month=sr["month"].astype(str))
+    return fig, plotted, caption, alt
+
+
+def scenario_curves(est: Estimates, policy: PolicyInfo, response: scenarios.ResponseRange, fee_vnd=None,
                     reference_fee_vnd=None) -> pd.DataFrame:
     """Return the scenario uptake curves at the discounted procedures' baseline share."""
-    return scenarios.uptake_curves(d.baseline_share_pct / 100, response, fee_vnd=fee_vnd,
+    return scenarios.uptake_curves(est.baseline_share_pct / 100, response, fee_vnd=fee_vnd,
                                    reference_fee_vnd=reference_fee_vnd)
 
 
-def scenario_figure(curves: pd.DataFrame, d, mde_did_pp: float, ds: Dataset, policy: PolicyInfo,
+def scenario_figure(curves: pd.DataFrame, est: Estimates, mde_did_pp: float, ds: Dataset, policy: PolicyInfo,
                     inp: PanelInput, response: scenarios.ResponseRange):
     """Return (fig, plotted frame, caption, alt text) of the SCENARIO uptake curves with the MDE."""
     fig, ax = plotting.new_figure()
     x = curves["discount_pct"]
-    base = d.baseline_share_pct
+    base = est.baseline_share_pct
     ax.fill_between(x, curves["share_low_pct"], curves["share_high_pct"], color=plotting.PALETTE[0], alpha=0.2,
                     label=f"assumed range ({response.low:g} to {response.high:g} logit per 10% discount)")
     ax.plot(x, curves["share_central_pct"], color=plotting.PALETTE[0],
             label=f"central assumption ({response.central:g} per 10%)")
-    ax.axhline(base + mde_did_pp, color=plotting.PALETTE[3], ls="--",
-               label=f"baseline + minimum detectable effect ({mde_did_pp:.1f} pp)")
+    if np.isfinite(mde_did_pp):
+        ax.axhline(base + mde_did_pp, color=plotting.PALETTE[3], ls="--",
+                   label=f"baseline + minimum detectable effect ({mde_did_pp:.1f} pp)")
     ax.axhline(base, color="#444444", lw=0.8, label=f"baseline share {base:.1f}%")
     ax.axvline(policy.discount_pct, color="#999999", ls=":", label=f"{policy.discount_pct:g}% discount")
     ax.set_xlabel("Discount for online submission (% of the in-person fee)")
@@ -348,7 +487,8 @@ def scenario_figure(curves: pd.DataFrame, d, mde_did_pp: float, ds: Dataset, pol
     caption = ("SCENARIO, not an estimate: no published price elasticity of channel choice exists (DOMAIN.md), so "
                "the response is an assumed change in logit(online share) per 10 points of discount. "
                + _sim_caption(inp)
-               + f"Baseline: the discounted procedures' predicted share without the discount ({base:.1f}%). "
+               + f"Baseline: the discounted procedures' share without the discount ({base:.1f}%; the DiD's "
+               "prediction, or their last three pre-period months when the DiD was refused). "
                f"Discount: {policy.discount_pct:g}% ({policy.discount_note}). " + ds.citation(policy.source_ids))
     plotting.finish(fig, title=f"SCENARIO: online uptake against the size of the discount, {policy.province}",
                     subtitle="Assumed response range; the dashed line is the smallest effect the data could detect",
@@ -359,54 +499,74 @@ def scenario_figure(curves: pd.DataFrame, d, mde_did_pp: float, ds: Dataset, pol
     return fig, frame, caption, alt
 
 
-def uplift_table(d, policy: PolicyInfo, response, power_tab: pd.DataFrame, inp: PanelInput,
+def uplift_table(est: Estimates, policy: PolicyInfo, response, power_tab: pd.DataFrame, inp: PanelInput,
                  fee_vnd=None, reference_fee_vnd=None) -> pd.DataFrame:
     """Return the SCENARIO table: procedure and province-wide uplift against each design's MDE."""
-    est = power_tab.attrs["estimated"]
+    noise = power_tab.attrs["estimated"]
+    mdes = [float(power_tab.loc[power_tab["design"] == d_, "mde_pp"].iloc[0]) for d_ in ("did", "its")]
+    mdes = [m if np.isfinite(m) else None for m in mdes]
     t = scenarios.province_table(
-        d.baseline_share_pct / 100, policy.discount_pct, response, est["discounted_dossier_share"],
-        mde_did_pp=float(power_tab.loc[power_tab["design"] == "did", "mde_pp"].iloc[0]),
-        mde_its_pp=float(power_tab.loc[power_tab["design"] == "its", "mde_pp"].iloc[0]),
+        est.baseline_share_pct / 100, policy.discount_pct, response, noise["discounted_dossier_share"],
+        mde_did_pp=mdes[0], mde_its_pp=mdes[1],
         fee_vnd=fee_vnd, reference_fee_vnd=reference_fee_vnd)
     if inp.simulated:
         t.insert(0, "data", plotting.SIMULATED_MARK + " baseline")
     return t
 
 
-def evidence_statement(policy: PolicyInfo, power_tab: pd.DataFrame, d, inp: PanelInput,
+def evidence_statement(policy: PolicyInfo, power_tab: pd.DataFrame, est: Estimates, inp: PanelInput,
                        uplift: pd.DataFrame) -> str:
     """Return Markdown: what the current evidence can and cannot say about the discount."""
+    d = est.did
     mde_did = float(power_tab.loc[power_tab["design"] == "did", "mde_pp"].iloc[0])
     detect = uplift[uplift["detectable_by_did"] == True]["scenario"].tolist()  # noqa: E712
     lines = ["**What the current evidence can say.**", ""]
-    if inp.simulated:
+    if d is None:
+        lines += [f"- Nothing from this panel about the discount's effect on the discounted procedures: the "
+                  f"comparison was refused ({est.did_refusal})."]
+    elif inp.simulated:
         lines += [f"- Nothing yet about the effect in {policy.province}: no monthly procedure-level data is "
                   "public, so every estimate above is from a SIMULATED panel. It shows the method works (the "
                   f"simulated truth, {inp.truth['true_effect_pp_discounted']:+.1f} pp, against the estimate "
                   f"{d.effect_pp:+.1f} pp, 95% CI {d.ci_low_pp:+.1f} to {d.ci_high_pp:+.1f}), not what happened."]
     else:
-        verdict = ("an effect distinguishable from zero" if d.ci_low_pp > 0 or d.ci_high_pp < 0
-                   else "no effect distinguishable from zero")
-        lines += [f"- The panel shows {verdict}: {d.effect_pp:+.1f} pp (95% CI {d.ci_low_pp:+.1f} to "
-                  f"{d.ci_high_pp:+.1f}) on the discounted procedures' share; effects under {mde_did:.1f} pp "
-                  "could not reliably have been detected, so a null result does not show the discount did nothing."]
-    lines += [f"- With about {power_tab['months_pre'].iloc[0]} months each side, a difference-in-differences on "
-              f"procedure-level counts can detect about {mde_did:.1f} pp on the discounted procedures; under the "
-              f"assumed response range, the {', '.join(detect) if detect else 'none'} scenario(s) reach that.",
-              ("- The province-wide share cannot test a discount on a few procedures: their share of dossiers "
+        significant = d.ci_low_pp > 0 or d.ci_high_pp < 0
+        verdict = "an effect distinguishable from zero" if significant else "no effect distinguishable from zero"
+        line = (f"- The panel shows {verdict}: {d.effect_pp:+.1f} pp (95% CI {d.ci_low_pp:+.1f} to "
+                f"{d.ci_high_pp:+.1f}) on the discounted procedures' share, against the other procedures.")
+        if not significant and np.isfinite(mde_did):
+            line += (f" Effects under {mde_did:.1f} pp could not reliably have been detected, so this does not "
+                     "show that the discount did nothing.")
+        if d.pretrend_p_value is not None and d.pretrend_p_value < 0.10:
+            line += " The pre-trend test fails, so the comparison itself is in doubt."
+        lines.append(line)
+    if np.isfinite(mde_did):
+        lines += [f"- With {int(power_tab['months_pre'].iloc[0])} months before and "
+                  f"{int(power_tab['months_post'].iloc[0])} after, a difference-in-differences on procedure-level "
+                  f"counts can detect about {mde_did:.1f} pp on the discounted procedures; under the assumed "
+                  f"response range, the {', '.join(detect) if detect else 'none'} scenario(s) reach that."]
+    its_mde_known = uplift["mde_its_pp"].notna().any()
+    lines += [
+              ("- The province-wide series was not analysed: " + (est.its_refusal or "no MDE") + "."
+               if not its_mde_known else
+               "- The province-wide share cannot test a discount on a few procedures: their share of dossiers "
                "times their uplift is below the interrupted time series' MDE in every scenario shown."
-               if not uplift["detectable_by_its"].any() else
+               if not uplift["detectable_by_its"].fillna(False).any() else
                "- The province-wide series could detect the uplift only in the "
-               + ", ".join(uplift.loc[uplift["detectable_by_its"], "scenario"]) + " scenario(s)."),
+               + ", ".join(uplift.loc[uplift["detectable_by_its"].fillna(False).astype(bool), "scenario"])
+               + " scenario(s)."),
               "- A before/after comparison of the province also carries every other change at the same time "
               "(see the warnings: national policies inside the window).",
               "", "**What it cannot say, and what data would.**", "",
-              "- Whether the 40% discount raised uptake at all: the published figures are on different scopes "
-              "and periods (see the data overview), never monthly by procedure.",
+              ("- Whether the discount raised uptake at all: the published figures are on different scopes "
+               "and periods (see the data overview), never monthly by procedure."
+               if inp.simulated else
+               "- Whether the difference is the discount's alone: anything else that changed for the discounted "
+               "procedures only at the same time (a new online form, a campaign) is in the estimate too."),
               "- What would answer: monthly counts of online and total dossiers per procedure from the provincial "
-              "TTHC information system, for at least 12 months before and 12 after the discount, naming the 9 "
+              "TTHC information system, for at least 12 months before and 12 after the discount, naming the "
               "discounted procedures; with them, `analysis effect PANEL.csv --policy-date "
               f"{policy.date}` runs this analysis unchanged.",
-              "- Which national fees Circular 63 covered, procedure by procedure: a procedure it touched must not "
-              "serve as a control."]
+              "- Which fees a concurrent national policy (Circular 63/2023/TT-BTC from 1 Dec 2023) cut, procedure "
+              "by procedure: a procedure it touched must not serve as a control."]
     return "\n".join(lines)

@@ -106,12 +106,17 @@ def _signals_as_interrupt():
         signal.signal(signal.SIGTERM, old)
 
 
-def _read_manifest(pack_dir: Path) -> dict:
-    """Return the manifest of the pack in ``pack_dir``, or {} if there is none."""
+def _read_json(path: Path) -> dict:
+    """Return the JSON object in ``path``, or {} if it is missing or unreadable."""
     try:
-        return json.loads((pack_dir / "manifest.json").read_text(encoding="utf-8"))
+        return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
+
+
+def _read_manifest(pack_dir: Path) -> dict:
+    """Return the manifest of the pack in ``pack_dir``, or {} if there is none."""
+    return _read_json(pack_dir / "manifest.json")
 
 
 def _previous(out_root: Path, name: str) -> tuple[Path | None, dict]:
@@ -215,14 +220,25 @@ def _stop_pool(executor: cf.ProcessPoolExecutor) -> None:
             p.kill()
 
 
-def _pool(jobs: int) -> cf.ProcessPoolExecutor:
-    # forkserver: workers fork from a clean server that imported papermill and nbconvert
-    # once, instead of re-importing them per worker (spawn) or forking a threaded parent.
+def _forkserver():
+    """Return the forkserver context, starting its server (which imports papermill and
+    nbconvert, ~2-3 s) in the background if it is not running yet.
+
+    forkserver: workers fork from a clean server that imported those once, instead of
+    re-importing them per worker (spawn) or forking a parent that may hold threads.
+    """
     ctx = multiprocessing.get_context("forkserver")
     ctx.set_forkserver_preload(["analysis.pack_exec", "papermill", "nbconvert", "nbformat"])
+    from multiprocessing import forkserver
+
+    forkserver.ensure_running()
+    return ctx
+
+
+def _pool(jobs: int) -> cf.ProcessPoolExecutor:
     from . import pack_exec
 
-    return cf.ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=pack_exec.init_worker)
+    return cf.ProcessPoolExecutor(max_workers=jobs, mp_context=_forkserver(), initializer=pack_exec.init_worker)
 
 
 def _cross_check(items: list[tuple[str, tuple[str, ...]]]) -> str | None:
@@ -275,7 +291,11 @@ def build(params_file: str | Path, out_root: str | Path | None = None, data_dir:
         if previous.get("plan_sha256") == plan[1]:
             spec = pack_manifest.spec_from_manifest(previous, Path(params_file))
     if spec is None:
+        # Something changed, so something will probably run: let the worker server import
+        # papermill while the parameters are checked here.
+        _forkserver()
         spec = pack_spec.load(params_file, data_path, timeout)
+    phases = {"prepare": round(time.monotonic() - started, 3)}
     keys = {r.name: pack_manifest.run_key(r, data_digest, code_digest, versions) for r in spec.runs}
 
     with lock(out_root, wait), _signals_as_interrupt():
@@ -298,7 +318,12 @@ def build(params_file: str | Path, out_root: str | Path | None = None, data_dir:
                                          "attempts": 0, "seconds": 0.0}
                 else:
                     todo.append(run)
+            # Longest first (durations of the previous build): a shorter critical path.
+            last = _read_json(out_root / "packs" / spec.name / "timings.json").get("runs", {})
+            todo.sort(key=lambda r: -float(last.get(r.name, {}).get("seconds") or 1e9))
+            t = time.monotonic()
             _execute(todo, tmp, data_path, jobs, results, progress, len(spec.runs))
+            phases["execute"] = round(time.monotonic() - t, 3)
             records, timings = _assemble(spec, tmp, results, cached, keys)
             manifest = {
                 "pack": spec.name,
@@ -312,6 +337,7 @@ def build(params_file: str | Path, out_root: str | Path | None = None, data_dir:
                 "runs": records,
             }
             _write_json(tmp / "manifest.json", manifest)
+            timings["phases"] = phases
             timings["seconds_total"] = round(time.monotonic() - started, 3)
             _write_json(tmp / "timings.json", timings)
             (tmp / "index.html").write_text(pack_html.render(tmp, manifest), encoding="utf-8")

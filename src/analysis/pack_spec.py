@@ -140,17 +140,17 @@ def resolve_spec(stem: str, spec_field) -> dict[str, Param]:
     raise ParameterError(stem, "*", f"'spec' must be 'module:ATTR' or a mapping, got {spec_field!r}")
 
 
-def validate(stem: str, spec: dict[str, Param], values: dict, data_dir) -> dict:
+def validate(stem: str, spec: dict[str, Param], values: dict, data_dir, cache: dict | None = None) -> dict:
     """Return ``values`` checked against ``spec`` (canonical, JSON types).
 
-    Same rules as :func:`analysis.params.check` (which it calls for registered
-    notebooks), but also for a spec given in the parameter file. Raises ParameterError
+    Same rules as :func:`analysis.params.check`, for a registered spec or one given in
+    the parameter file; ``cache`` (a dict) keeps the loaded data between calls. Raises ParameterError
     for an unknown name, a wrong type, a value out of range or an unknown province.
     """
     unknown = sorted(set(values) - set(spec))
     if unknown:
         raise ParameterError(stem, unknown[0], f"unknown parameter; this notebook takes: {', '.join(spec)}")
-    cache: dict = {}
+    cache = {} if cache is None else cache  # shared across calls: the data are loaded once
 
     def dataset_loader():
         if "ds" not in cache:
@@ -251,6 +251,7 @@ def load(path: str | Path, data_dir=None, timeout: float | None = None) -> PackS
     file_timeout = _as_timeout(path.name, doc["timeout"]) if doc.get("timeout") is not None else None
     runs: list[Run] = []
     seen: dict[str, int] = {}
+    dataset_cache: dict = {}
     for i, entry in enumerate(doc["runs"], 1):
         where = f"{path.name} runs[{i}]"
         if not isinstance(entry, dict) or not isinstance(entry.get("notebook"), str):
@@ -277,7 +278,7 @@ def load(path: str | Path, data_dir=None, timeout: float | None = None) -> PackS
             missing = [k for k in spec if k not in full and k not in RUNNER_PARAMS]
             if missing:
                 raise ParameterError(stem, missing[0], "missing: not in the grid and no literal default in the notebook")
-            checked = validate(stem, spec, full, data_dir)
+            checked = validate(stem, spec, full, data_dir, dataset_cache)
             run = Run(nb, {k: checked[k] for k in values}, run_timeout, tuple(spec))
             if run.name in seen:
                 raise ParameterError(stem, "grid", f"two runs would both be named '{run.name}' "

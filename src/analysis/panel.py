@@ -309,3 +309,29 @@ def confounding_policies(policies: pd.DataFrame, province: str, policy_date,
                    f"date {d0.date()}, inside the analysis window {first_month}..{last_month}: "
                    "its effect cannot be separated from the discount's by a before/after comparison.")
     return out
+
+
+def policy_match_warnings(policies: pd.DataFrame, province: str, policy_date, rows: pd.DataFrame) -> list[str]:
+    """Return warnings when the panel and data/policies.csv disagree about the policy analysed.
+
+    Warns when no provincial policy of ``province`` is dated ``policy_date`` (effective, or
+    adopted when no effective date is known), and when that policy's number of procedures
+    covered differs from the number of procedures the panel marks as discounted.
+    """
+    d0 = pd.Timestamp(policy_date)
+    mine = policies[(policies["level"] == "provincial") & (policies["province"] == province)]
+    when = mine["date_effective"].where(mine["date_effective"].notna(), mine["date_adopted"])
+    match = mine[when == d0]
+    if match.empty:
+        known = ", ".join(f"{p.policy_id} ({(p.date_effective if pd.notna(p.date_effective) else p.date_adopted).date()})"
+                          for p in mine.itertuples()
+                          if pd.notna(p.date_effective) or pd.notna(p.date_adopted)) or "none"
+        return [f"no policy of {province} in data/policies.csv is dated {d0.date()} (known: {known}); check the "
+                "policy date"]
+    out = []
+    n_disc = int(rows.groupby("procedure")["discounted"].first().sum())
+    for p in match.itertuples():
+        if pd.notna(p.procedures_covered) and int(p.procedures_covered) != n_disc:
+            out.append(f"{p.policy_id} covers {int(p.procedures_covered)} procedures but the panel marks {n_disc} "
+                       "as discounted; the estimate is for the procedures the panel marks")
+    return out

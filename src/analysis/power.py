@@ -45,6 +45,9 @@ from .simulate import PanelDesign, ar1, simulate_arrays
 
 DESIGNS = ("did", "its")
 
+#: Largest autocorrelation :func:`estimate_noise` reports (see :func:`_debiased_rho`).
+RHO_CAP = 0.8
+
 
 @dataclass(frozen=True)
 class PowerSpec:
@@ -74,7 +77,9 @@ class PowerSpec:
         """Raise Refused when the design cannot be analysed, ValueError for bad values."""
         if self.design not in DESIGNS:
             raise ValueError(f"design must be one of {DESIGNS}, got {self.design!r}")
-        mins = {"did": (2, 1), "its": (its_mod.MIN_MONTHS_PRE, its_mod.MIN_MONTHS_POST)}[self.design]
+        from . import did as did_mod
+        mins = {"did": (did_mod.MIN_MONTHS_PRE, did_mod.MIN_MONTHS_POST),
+                "its": (its_mod.MIN_MONTHS_PRE, its_mod.MIN_MONTHS_POST)}[self.design]
         if self.months_pre < mins[0] or self.months_post < mins[1]:
             raise Refused(f"the {self.design} design needs at least {mins[0]} months before and {mins[1]} "
                           f"after; asked for {self.months_pre} and {self.months_post}")
@@ -236,14 +241,62 @@ def power_curve(spec: PowerSpec, effects_pp) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def _two_way_demean(E: np.ndarray) -> np.ndarray:
+    """Remove row and column means of the last two axes (procedure and month fixed effects)."""
+    return E - E.mean(-1, keepdims=True) - E.mean(-2, keepdims=True) + E.mean((-1, -2), keepdims=True)
+
+
+def _detrend(E: np.ndarray) -> np.ndarray:
+    """Return residuals of a linear trend along the last axis."""
+    t = np.arange(E.shape[-1], dtype=float)
+    X = np.column_stack([np.ones_like(t), t])
+    H = X @ np.linalg.pinv(X)
+    return E - E @ H.T
+
+
+def _ratio_lag1(R: np.ndarray, white_var: float = 0.0) -> float:
+    """Return the lag-1 autocovariance of residuals ``R`` over their variance net of
+    ``white_var`` (binomial noise: uncorrelated, so it adds variance, not autocovariance)."""
+    cov = float((R[..., 1:] * R[..., :-1]).mean())
+    var = float((R ** 2).mean()) - white_var
+    return cov / var if var > 0 else 0.0
+
+
+def _debiased_rho(observed: float, shape: tuple, demean, rng, n_sims: int = 200) -> tuple[float, float]:
+    """Return (rho, kept) for residual series whose lag-1 ratio is ``observed``.
+
+    Short residual series understate autocorrelation and variance (fixed effects and
+    trends take part of them away). ``rho`` is the AR(1) autocorrelation whose series, put
+    through the same ``demean``, give ``observed`` on average (indirect inference on a
+    grid 0..0.9; negative values map to 0); ``kept`` is the share of the AR(1) variance
+    the demeaning leaves at that rho, to scale a variance estimate back up.
+    """
+    grid = np.linspace(0.0, 0.9, 19)
+    means, kept = [], []
+    for r in grid:
+        E = ar1(rng, (n_sims, *shape), 1.0, r)
+        R = demean(E)
+        axes = tuple(range(1, R.ndim))
+        v = (R ** 2).mean(axis=axes)
+        means.append(float(((R[..., 1:] * R[..., :-1]).mean(axis=axes) / v).mean()))
+        kept.append(float(v.mean()))
+    means = np.maximum.accumulate(np.array(means))
+    rho = 0.0 if observed <= means[0] else float(np.interp(observed, means, grid))
+    # Near 0.9 the mapping is flat (a short demeaned series cannot tell 0.8 from 0.95) and
+    # the variance correction explodes, so the estimate is capped.
+    rho = min(rho, RHO_CAP)
+    return rho, float(np.interp(rho, grid, kept))
+
+
 def estimate_noise(panel: pd.DataFrame, policy_date, province: str | None = None) -> dict:
     """Return the design and noise of a panel's pre-period, as PowerSpec keyword values.
 
     Procedure level (for the DiD): the sd of the two-way-demeaned empirical logit shares
     (degrees-of-freedom corrected), minus the average binomial variance, and their lag-1
     correlation. Province level (for the ITS): the same from the detrended province
-    logit share. Autocorrelations of short residual series are biased towards zero; they
-    are reported as estimated, and the ITS test itself guards against that bias. Also
+    logit share. Autocorrelations are those of the extra-binomial part (residual
+    autocovariance over the variance net of binomial noise), corrected by simulation for the
+    bias that fixed effects or a trend put on short series (:func:`_debiased_rho`). Also
     returns volumes, months and the discounted procedures' share of dossiers. Raises
     Refused when the pre-period has fewer than 3 months.
     """
@@ -264,11 +317,12 @@ def estimate_noise(panel: pd.DataFrame, policy_date, province: str | None = None
     Lg, Nn, Ll = Lg[ok], Ntab.to_numpy(float)[ok], L.to_numpy(float)[ok]
     J, M = Lg.shape
     R = Lg - Lg.mean(axis=1, keepdims=True) - Lg.mean(axis=0, keepdims=True) + Lg.mean()
-    var_total = (R ** 2).sum() / max((J - 1) * (M - 1), 1)
     p = np.clip(Ll, 0.01, 0.99)
     var_binom = np.mean(1 / (Nn * p * (1 - p)))
-    proc_sd = float(np.sqrt(max(var_total - var_binom, 0.0)))
-    proc_rho = float(np.clip(its_mod.lag1(R).mean(), -0.9, 0.9)) if M > 2 else 0.0
+    rng = np.random.default_rng(0)
+    white = var_binom * (J - 1) * (M - 1) / (J * M)  # binomial variance left after demeaning
+    proc_rho, kept = _debiased_rho(_ratio_lag1(R, white), (J, M), _two_way_demean, rng) if M > 2 else (0.0, 1.0)
+    proc_sd = float(np.sqrt(max(float((R ** 2).mean()) - white, 0.0) / kept))
     g = pre.groupby("month")[["online", "total"]].sum()
     y = empirical_logit(g["online"].to_numpy(float), g["total"].to_numpy(float))
     t = np.arange(len(y), dtype=float)
@@ -276,7 +330,10 @@ def estimate_noise(panel: pd.DataFrame, policy_date, province: str | None = None
     resid = y - X @ np.linalg.lstsq(X, y, rcond=None)[0]
     share = g["online"] / g["total"]
     vb = float(np.mean(1 / (g["total"] * share * (1 - share))))
-    prov_var = (resid ** 2).sum() / max(len(y) - 2, 1)
+    white_p = vb * (len(y) - 2) / len(y)
+    its_rho, kept_p = (_debiased_rho(_ratio_lag1(resid[None, :], white_p), (len(y),), _detrend, rng)
+                       if len(y) > 3 else (0.0, 1.0))
+    its_sd = float(np.sqrt(max(float((resid ** 2).mean()) - white_p, 0.0) / kept_p))
     procs = rows.groupby("procedure")["discounted"].first()
     vol = rows.groupby("discounted")["total"].sum()
     return {
@@ -290,8 +347,8 @@ def estimate_noise(panel: pd.DataFrame, policy_date, province: str | None = None
         "base_share": float(share.iloc[-3:].mean()),
         "did_noise_sd": proc_sd,
         "did_rho": proc_rho,
-        "its_noise_sd": float(np.sqrt(max(prov_var - vb, 0.0))),
-        "its_rho": float(np.clip(its_mod.lag1(resid[None, :])[0], -0.9, 0.9)),
+        "its_noise_sd": its_sd,
+        "its_rho": its_rho,
     }
 
 

@@ -76,12 +76,15 @@ def estimate(args) -> dict:
     province = ds.canonical_province(args.province) if args.province else None
     if args.method == "did":
         res = did.fit_did(pnl, policy_date, province=province, n_boot=args.n_boot, seed=args.seed)
+        out = res.to_dict()
     else:
         res = its.fit_its(pnl, policy_date, province=province, n_sims=args.n_sims, seed=args.seed)
-    out = res.to_dict()
+        out = res.to_dict()
     rows = pnl[pnl["province"] == res.province]
     first, last = rows["month"].min(), rows["month"].max()
-    out["warnings"] = panel.confounding_policies(ds.policies, res.province, policy_date, first, last) + out["warnings"]
+    out["warnings"] = (panel.policy_match_warnings(ds.policies, res.province, policy_date, rows)
+                       + panel.confounding_policies(ds.policies, res.province, policy_date, first, last)
+                       + out["warnings"])
     out["policy_date"] = str(policy_date)
     out["window"] = [str(first), str(last)]
     truth = simulated_truth(path)
@@ -104,7 +107,12 @@ def run(args) -> int:
           f"p = {out['p_value']:.3f}; {out['n_months_pre']} months before, {out['n_months_post']} after.")
     print(f"Scope: {out['effect_scope']}. Inference: {out['inference']}.")
     if out["method"] == "did" and out.get("pretrend_p_value") is not None:
-        print(f"Pre-trend test ({out['pretrend_n_leads']} leads): p = {out['pretrend_p_value']:.3f}.")
+        print(f"Pre-trend tests: linear trend p = {out['pretrend_p_value']:.3f}"
+              + (f", all {out['pretrend_n_leads']} leads jointly p = {out['pretrend_joint_p_value']:.3f}"
+                 if out.get("pretrend_joint_p_value") is not None else "") + ".")
+    if out.get("placebo"):
+        pl = out["placebo"]
+        print(f"Placebo date {pl['placebo_date']} (pre-period only): {pl['effect_pp']:+.2f} pp, p = {pl['p_value']:.3f}.")
     if out["method"] == "its":
         print(f"Calibrated critical value {out['critical_value']:.2f} (textbook {out['critical_value_naive']:.2f}, "
               f"whose actual size here is {100 * out['size_naive_test']:.0f}%).")
