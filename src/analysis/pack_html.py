@@ -16,7 +16,7 @@ table { border-collapse: collapse; width: 100%; font-size: 0.9em; }
 th, td { border: 1px solid #ccc; padding: 0.3em 0.5em; text-align: left; vertical-align: top; }
 .ok { color: #006d2c; font-weight: bold; }
 .failed { color: #b30000; font-weight: bold; }
-tr.failed td { background: #fde0dd; }
+tr.run-failed td { background: #fde0dd; }
 figure { margin: 1.5em 0; border-top: 1px solid #ddd; padding-top: 1em; }
 figure img { max-width: 100%; height: auto; }
 figcaption { font-size: 0.9em; white-space: pre-wrap; }
@@ -68,7 +68,7 @@ def render(pack_dir: Path, manifest: dict) -> str:
             status += f"<br>{_e(r['error'])}"
         links = (f'<a href="{_e(r["html"])}">HTML</a> <a href="{_e(r["notebook_executed"])}">ipynb</a> '
                  f'<a href="{_e(r["log"])}">log</a>')
-        out.append(f'<tr class="{_e(r["status"])}" id="run-{_e(r["name"])}"><td><a href="#fig-{_e(r["name"])}">'
+        out.append(f'<tr class="run-{_e(r["status"])}" id="run-{_e(r["name"])}"><td><a href="#fig-{_e(r["name"])}">'
                    f'{_e(r["name"])}</a></td><td>{_e(r["notebook"])}</td><td>{_e(params)}</td>'
                    f'<td>{status}</td><td class="files">{links}</td><td>{len(r["figures"])}</td></tr>')
     out.append("</tbody></table>")

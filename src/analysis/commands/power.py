@@ -11,7 +11,7 @@ from ..params import ParameterError
 from .effect import json_ready, simulated_truth
 
 NAME = "power"
-HELP = ("Minimum detectable effect (80% power, 5% level by default) of the did or its design, "
+HELP = ("Minimum detectable effect (80 percent power, 5 percent level by default) of the did or its design, "
         "from assumed volumes and noise or from a panel's pre-period.")
 
 #: option name -> PowerSpec field (options left unset keep the default or the panel's value)
