@@ -47,4 +47,4 @@ strip: $(STAMP) ## Strip outputs from the notebooks before committing
 	$(BIN)/nbstripout notebooks/*.ipynb
 
 clean: ## Remove the environment and generated figure packs
-	rm -rf $(VENV) figures/packs figures/latest figures/scratch
+	rm -rf $(VENV) figures/packs figures/latest figures/scratch figures/.building-* figures/.pack.lock

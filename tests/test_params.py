@@ -61,7 +61,7 @@ def test_unknown_notebook():
     (Param("path", "p"), "out", Path("out")),
 ])
 def test_kinds_accept(p, value, ok):
-    assert params._check_one("nb", "x", p, value, None) == ok
+    assert params.check_value("nb", "x", p, value, None) == ok
 
 
 @pytest.mark.parametrize("p,value,why", [
@@ -78,4 +78,4 @@ def test_kinds_accept(p, value, ok):
 ])
 def test_kinds_refuse(p, value, why):
     with pytest.raises(ParameterError, match=why):
-        params._check_one("nb", "x", p, value, None)
+        params.check_value("nb", "x", p, value, None)

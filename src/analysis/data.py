@@ -20,39 +20,10 @@ import pandas as pd
 import pandera.pandas as pa
 
 from . import config, vn
+from .errors import DataError, Problem, UnknownProvinceError
 from .schema import COUNT_UNITS, LOAD_ORDER, TABLES, Field
 
-
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong with a data file; ``line`` is the line number in the file
-    (1 is the header), 0 when the problem concerns the whole file."""
-
-    file: str
-    line: int
-    column: str | None
-    reason: str
-
-    def __str__(self) -> str:
-        where = f"{self.file}:{self.line}" if self.line else self.file
-        col = f": column '{self.column}'" if self.column else ""
-        return f"{where}{col}: {self.reason}"
-
-
-class DataError(Exception):
-    """Raised by :func:`load` when any data file is invalid; ``problems`` lists them all."""
-
-    def __init__(self, problems: list[Problem]):
-        self.problems = problems
-        super().__init__("\n".join(str(p) for p in problems))
-
-
-class UnknownProvinceError(ValueError):
-    """Raised when a province name matches no name or alias in admin_units.csv."""
-
-    def __init__(self, name: str, known: list[str]):
-        self.name, self.known = name, known
-        super().__init__(f"unknown province '{name}'; known provinces: {', '.join(known)}")
+__all__ = ["DataError", "Dataset", "Problem", "UnknownProvinceError", "load", "validate"]
 
 
 @dataclass(frozen=True)

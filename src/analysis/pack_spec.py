@@ -158,9 +158,9 @@ def validate(stem: str, spec: dict[str, Param], values: dict, data_dir, cache: d
             cache["ds"] = load(data_dir)
         return cache["ds"]
 
-    # params._check_one is the single implementation of the type rules; the registry
+    # params.check_value is the single implementation of the type rules; the registry
     # lookup in params.check cannot take a spec from a file, so the loop is repeated here.
-    return {k: _jsonable(params._check_one(stem, k, spec[k], v, dataset_loader)) for k, v in values.items()}
+    return {k: _jsonable(params.check_value(stem, k, spec[k], v, dataset_loader)) for k, v in values.items()}
 
 
 def notebook_defaults(path: Path) -> dict:

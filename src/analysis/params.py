@@ -59,7 +59,13 @@ def _is_number(v) -> bool:
     return isinstance(v, (int, float)) and not isinstance(v, bool)
 
 
-def _check_one(nb: str, name: str, p: Param, v, dataset_loader):
+def check_value(nb: str, name: str, p: Param, v, dataset_loader):
+    """Return value ``v`` of parameter ``name`` of notebook ``nb`` checked against ``p``,
+    in canonical form (dates as ``datetime.date``, provinces in their canonical spelling).
+
+    ``dataset_loader()`` returns the Dataset, called only for province parameters.
+    Raises ParameterError naming the notebook, the parameter and the problem.
+    """
     if v is None:
         if p.nullable or p.kind == "path":
             return None
@@ -169,7 +175,7 @@ def check(notebook: str, values: dict | None = None, **kwargs) -> SimpleNamespac
     for name, p in spec.items():
         if name not in values:
             raise ParameterError(stem, name, "missing")
-        out[name] = _check_one(stem, name, p, values[name], dataset_loader)
+        out[name] = check_value(stem, name, p, values[name], dataset_loader)
     if "data_dir" in spec:
         out["data_dir"] = config.resolve_data_dir(out["data_dir"])
     if "output_dir" in spec:
