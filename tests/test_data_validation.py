@@ -360,3 +360,24 @@ def test_cli_validate_as_a_process_has_no_traceback(data_copy):
                          capture_output=True, text=True)
     assert res.returncode == 2
     assert "observations.csv" in res.stderr and "Traceback" not in res.stderr
+
+
+def test_data_folder_that_is_missing_or_a_file_gives_one_clear_line(tmp_path, capsys):
+    from analysis import cli
+    f = tmp_path / "observations.csv"
+    f.write_text("x\n", encoding="utf-8")
+    assert cli.main(["validate", "--data", str(f)]) == 2
+    err = capsys.readouterr().err
+    assert "is a file, not a data folder" in err and "admin_units.csv" not in err
+    assert cli.main(["validate", "--data", str(tmp_path / "nope")]) == 2
+    assert "data folder not found" in capsys.readouterr().err
+    assert cli.main(["growth", "--data", str(f), "--province", "Nghệ An"]) == 2
+    assert "Traceback" not in capsys.readouterr().err
+
+
+def test_repeated_column_is_refused(data_copy):
+    rows = read_rows(data_copy / "observations.csv")
+    i = rows[0].index("value")
+    write_rows(data_copy / "observations.csv", [r + [r[i]] for r in rows])
+    found = problems_at(data_copy, "observations.csv", 1, "value")
+    assert found and "appears 2 times" in found[0].reason

@@ -191,3 +191,48 @@ def test_placebo_uses_the_pre_period_only_and_is_reported(sim):
     assert abs(pl["effect_pp"]) < abs(res.effect_pp)  # the real effect (+0.2 logit) is not in it
     short, _ = simulate.simulate_panel(replace(DESIGN, months_pre=4), seed=1)
     assert did.placebo(short, DESIGN.policy_date) is None
+
+
+def test_shares_all_100_percent_are_refused_not_a_traceback(sim, tmp_path, capsys):
+    pnl, _ = sim
+    full = pnl.copy()
+    full["online"] = full["total"]
+    full["share"] = 1.0
+    with pytest.raises(Refused, match="0% or 100%"):
+        did.fit_did(full, DESIGN.policy_date, n_boot=99)
+    from analysis import panel
+    path = tmp_path / "all_online.csv"
+    panel.write_panel(full, path)
+    assert cli.main(["effect", str(path), "--policy-date", "2023-11-07", "--n-boot", "99"]) == 2
+    err = capsys.readouterr().err
+    assert "0% or 100%" in err and "Traceback" not in err
+
+
+def test_one_procedure_always_online_still_fits(sim):
+    """A procedure at 100% online every month (a fully online service) has an infinite fixed
+    effect but carries no information on the effect; the estimate must still be given."""
+    pnl, _ = sim
+    one = pnl.copy()
+    m = one["procedure"] == "SIM other 05"
+    one.loc[m, "online"] = one.loc[m, "total"]
+    one["share"] = one["online"] / one["total"]
+    res = did.fit_did(one, DESIGN.policy_date, n_boot=99, event_study=False, placebo_check=False)
+    assert np.isfinite(res.effect_pp) and res.ci_low_pp < res.effect_pp < res.ci_high_pp
+
+
+def test_a_panel_overwritten_after_simulation_is_not_labelled_simulated(tmp_path, capsys):
+    out = tmp_path / "panel.csv"
+    assert cli.main(["simulate-panel", "--out", str(out), "--seed", "4"]) == 0
+    capsys.readouterr()
+    args = ["effect", str(out), "--policy-date", "2023-11-07", "--method", "its", "--n-sims", "200", "--json"]
+    assert cli.main(args) == 0
+    assert json.loads(capsys.readouterr().out)["simulated"] is True
+    # the researcher replaces the file with their own panel; the old sidecar stays behind
+    text = out.read_text(encoding="utf-8").splitlines(keepends=True)
+    head, first = text[0], text[1].split(",")
+    first[3] = str(int(first[3]) - 1)  # one dossier fewer online: a different file
+    out.write_text(head + ",".join(first) + "".join(text[2:]), encoding="utf-8")
+    assert cli.main(args) == 0
+    res = json.loads(capsys.readouterr().out)
+    assert res["simulated"] is False and "truth" not in res
+    assert not any("SIMULATED" in w for w in res["warnings"])

@@ -88,3 +88,29 @@ def test_effect_cli_its_refuses_short_panel(tmp_path, capsys):
     capsys.readouterr()
     assert cli.main(["effect", str(out), "--policy-date", "2023-11-07", "--method", "its"]) == 2
     assert "3 after" in capsys.readouterr().err
+
+
+def test_transition_month_left_out_keeps_calendar_time():
+    """With the policy on the 7th the transition month is dropped; the pre-period trend must
+    still be extrapolated over the two calendar months to the first post month. A noise-free
+    panel with a steady trend and no effect must give a level change of zero."""
+    quiet = replace(DESIGN, noise_sd=1e-9, common_sd=1e-9, procedure_sd=0.0, monthly_total=10 ** 9)
+    assert quiet.trend_per_month() > 0.05  # the bias would be one month of trend
+    pnl, truth = simulate.simulate_panel(quiet, seed=1)
+    res = its.fit_its(pnl, quiet.policy_date, n_sims=200, placebos=False)
+    assert truth["true_effect_pp_province"] == 0.0
+    assert abs(res.level_change_logit) < 1e-3
+    assert abs(res.slope_change_logit) < 1e-3
+    assert abs(res.effect_pp) < 0.05
+    # the design's time column counts calendar months from the first post month (2023-12)
+    X = its.segmented_design(12, 12, gap=1)
+    assert X[11, 1] == -2 and X[12, 1] == 0
+
+
+def test_a_month_at_100_percent_is_refused_not_clipped():
+    pnl, _ = simulate.simulate_panel(DESIGN, seed=1)
+    full = pnl.copy()
+    m = full["month"] == full["month"].max()
+    full.loc[m, "online"] = full.loc[m, "total"]
+    with pytest.raises(Refused, match="0% or 100% in 2024-11"):
+        its.fit_its(full, DESIGN.policy_date, n_sims=200, placebos=False)

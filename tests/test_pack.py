@@ -318,3 +318,11 @@ def test_light_entry_point_has_the_same_exit_statuses(tmp_path, capsys):
     p.write_text(p.read_text().replace("n: -1", "n: 1"))
     with pack.lock(tmp_path / "out"):
         assert pack_command.main(["--quiet", "--params", str(p), "--out", str(tmp_path / "out")]) == 3
+
+
+def test_parameter_file_not_utf8_is_refused_without_traceback(tmp_path, capsys):
+    p = tmp_path / "latin1.yaml"
+    p.write_bytes("name: Nghệ An\nruns: []\n".encode("utf-16"))
+    rc, err = cli_pack(capsys, "--params", p, "--out", tmp_path / "out")
+    assert rc == 2 and "not UTF-8" in err and "Traceback" not in err
+    assert not (tmp_path / "out").exists()

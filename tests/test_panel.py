@@ -180,3 +180,28 @@ class TestPolicyMatch:
 
     def test_adoption_date_counts_when_no_effective_date(self, shipped):
         assert panel.policy_match_warnings(shipped.policies, "Hòa Bình", "2023-07-14", self._rows(9)) == []
+
+
+def test_cli_panel_that_is_a_folder_exits_2_without_traceback(tmp_path, capsys):
+    folder = tmp_path / "panel.csv"
+    folder.mkdir()
+    assert cli.main(["effect", str(folder), "--policy-date", "2023-11-07"]) == 2
+    err = capsys.readouterr().err
+    assert "panel.csv" in err and "not a file" in err and "Traceback" not in err
+
+
+def test_cli_simulate_panel_out_is_a_folder_exits_2_and_leaves_nothing(tmp_path, capsys):
+    folder = tmp_path / "out"
+    folder.mkdir()
+    assert cli.main(["simulate-panel", "--out", str(folder)]) == 2
+    err = capsys.readouterr().err
+    assert "--out" in err and "folder" in err
+    assert list(folder.iterdir()) == [] and sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def test_repeated_column_is_refused_not_silently_last(tmp_path, shipped):
+    p = tmp_path / "panel.csv"
+    p.write_text(HEADER.rstrip("\n") + ",online\nNghệ An,A,2023-01,5,10,true,9\n", encoding="utf-8")
+    with pytest.raises(panel.PanelError) as err:
+        panel.read_panel(p, dataset=shipped)
+    assert "panel.csv:1: column 'online': appears 2 times in the header" in str(err.value)

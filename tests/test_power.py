@@ -122,3 +122,23 @@ def test_help_texts_render(command, capsys):
     assert command in capsys.readouterr().out
     with pytest.raises(SystemExit):
         cli.main(["--help"])
+
+
+def test_did_mde_is_read_at_the_discounted_procedures_share():
+    """The DiD's effect is on the discounted procedures' share, so its pp conversion uses their
+    share, not the province's (the ITS uses the province's)."""
+    design = simulate.PanelDesign(effect_logit=0.0)
+    pnl, _ = simulate.simulate_panel(design, seed=3)
+    low = pnl.copy()
+    m = low["discounted"]
+    low.loc[m, "online"] = low.loc[m, "online"] // 4  # discounted procedures far below the rest
+    est = power.estimate_noise(low, design.policy_date)
+    pre = low[(low["month"] >= "2023-08") & (low["month"] <= "2023-10")]
+    d = pre[pre["discounted"]]
+    expected_d = np.mean([g["online"].sum() / g["total"].sum() for _, g in d.groupby("month")])
+    expected_p = np.mean([g["online"].sum() / g["total"].sum() for _, g in pre.groupby("month")])
+    assert est["base_share_discounted"] == pytest.approx(expected_d)
+    assert est["base_share"] == pytest.approx(expected_p)
+    assert est["base_share_discounted"] < est["base_share"] - 0.1
+    assert power.spec_from_panel(low, design.policy_date, "did").base_share == pytest.approx(expected_d)
+    assert power.spec_from_panel(low, design.policy_date, "its").base_share == pytest.approx(expected_p)

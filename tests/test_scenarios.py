@@ -30,6 +30,10 @@ def test_fee_scales_the_response():
     small = scenarios.uptake_curves(0.4, R, discounts=[40], fee_vnd=20_000, reference_fee_vnd=100_000)
     big = scenarios.uptake_curves(0.4, R, discounts=[40], fee_vnd=200_000, reference_fee_vnd=100_000)
     assert small["uplift_high_pp"].iloc[0] < big["uplift_high_pp"].iloc[0]
+    # 0.15 logit per 10 points x 4 x (20,000 / 100,000) = 0.12 logit added to logit(0.4)
+    expected = 100 / (1 + np.exp(-(np.log(0.4 / 0.6) + 0.12)))
+    assert small["share_high_pct"].iloc[0] == pytest.approx(expected)
+    assert small["uplift_high_pp"].iloc[0] == pytest.approx(expected - 40)
     with pytest.raises(ValueError, match="both"):
         scenarios.uptake_curves(0.4, R, fee_vnd=20_000)
 

@@ -94,7 +94,14 @@ def _read_rows(path: Path, problems: list[Problem]) -> tuple[list[str], list[tup
     if not path.exists():
         problems.append(Problem(name, 0, None, f"file not found in {path.parent}"))
         return None
-    raw = path.read_bytes()
+    if not path.is_file():
+        problems.append(Problem(name, 0, None, f"is not a file (a folder?) in {path.parent}"))
+        return None
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        problems.append(Problem(name, 0, None, f"cannot be read: {exc.strerror or exc}"))
+        return None
     try:
         text = raw.decode("utf-8-sig")  # accepts and drops a BOM
     except UnicodeDecodeError as exc:
@@ -122,6 +129,23 @@ def _read_rows(path: Path, problems: list[Problem]) -> tuple[list[str], list[tup
         problems.append(Problem(name, reader.line_num, None, f"not valid CSV: {exc}"))
         return None
     return header, rows
+
+
+def _header_problems(fname: str, header: list[str], expected, problems: list[Problem]) -> bool:
+    """Record a problem per required column missing from ``header``, per unknown column
+    and per repeated column; return True when a column is missing or repeated (the rows
+    cannot be read)."""
+    missing = [c for c in expected if c not in header]
+    for col in missing:
+        problems.append(Problem(fname, 1, col, "required column is missing from the header"))
+    for col in header:
+        if col not in expected:
+            problems.append(Problem(fname, 1, col or "(blank)",
+                                    f"unknown column; expected columns: {', '.join(expected)}"))
+    repeated = [c for c in dict.fromkeys(header) if c in expected and header.count(c) > 1]
+    for col in repeated:  # which copy holds the value would be a guess
+        problems.append(Problem(fname, 1, col, f"appears {header.count(col)} times in the header"))
+    return bool(missing or repeated)
 
 
 def _parse_cell(f: Field, raw: str, row_unit: str | None, aliases: dict[str, str]):
@@ -160,15 +184,7 @@ def _read_table(data_dir: Path, table: str, aliases: dict[str, str], problems: l
     if got is None:
         return None, None
     header, rows = got
-    missing = [f.name for f in fields if f.name not in header]
-    for col in missing:
-        problems.append(Problem(fname, 1, col, "required column is missing from the header"))
-    known = {f.name for f in fields}
-    for col in header:
-        if col not in known:
-            problems.append(Problem(fname, 1, col or "(blank)",
-                f"unknown column; expected columns: {', '.join(known_order(fields))}"))
-    if missing:
+    if _header_problems(fname, header, known_order(fields), problems):
         return None, None
     index = {c: i for i, c in enumerate(header)}
     records, raws = [], []
@@ -385,6 +401,9 @@ def _collect(data_dir: Path) -> tuple[dict[str, pd.DataFrame], list[Problem], di
     tables: dict[str, pd.DataFrame] = {}
     raws = {}
     aliases: dict[str, str] = {}
+    if not data_dir.is_dir():  # one line, not one "file not found" per table
+        what = "is a file, not a data folder" if data_dir.exists() else "data folder not found"
+        return tables, [Problem(str(data_dir), 0, None, what)], aliases
     for table in LOAD_ORDER:
         # admin_units defines the province names, so it is read first, with none known.
         df, raw = _read_table(data_dir, table, aliases, problems)

@@ -49,7 +49,7 @@ from scipy import linalg, optimize, sparse, stats
 from scipy.special import expit
 
 from .errors import Refused
-from .panel import policy_months, select_province
+from .panel import check_months, policy_months, select_province
 
 #: Fewest pre-period months for a difference-in-differences (one reference month and
 #: at least two leads to look at pre-trends).
@@ -101,7 +101,8 @@ def prepare(panel: pd.DataFrame, policy_date, province: str | None = None) -> Di
     The transition month (the policy starts after the 1st) and months with no dossiers
     are left out. Raises Refused when the panel has too few pre- or post-period months
     (MIN_MONTHS_PRE, MIN_MONTHS_POST), fewer than MIN_CLUSTERS_PER_GROUP discounted or
-    other procedures, or a discounted procedure without months on both sides.
+    other procedures, a group whose shares are all 0% or 100% (no finite estimate), or a
+    discounted procedure without months on both sides.
     """
     province, rows = select_province(panel, province)
     last_pre, transition, first_post = policy_months(policy_date)
@@ -111,13 +112,9 @@ def prepare(panel: pd.DataFrame, policy_date, province: str | None = None) -> Di
     pre_months = sorted(set(cells.loc[~cells["post"], "month"]))
     post_months = sorted(set(cells.loc[cells["post"], "month"]))
     n_pre, n_post = len(pre_months), len(post_months)
-    if n_pre < MIN_MONTHS_PRE or n_post < MIN_MONTHS_POST:
-        raise Refused(
-            f"difference-in-differences needs at least {MIN_MONTHS_PRE} months before and "
-            f"{MIN_MONTHS_POST} after the policy ({pd.Timestamp(policy_date).date()}); the panel for "
-            f"{province} has {n_pre} before and {n_post} after"
-            + (f" (the transition month {transition} is left out)" if transition is not None else "")
-            + ". Monthly procedure-level counts for 12 or more months on each side would answer.")
+    check_months("difference-in-differences", MIN_MONTHS_PRE, MIN_MONTHS_POST, policy_date, province,
+                 n_pre, n_post, transition,
+                 "Monthly procedure-level counts for 12 or more months on each side would answer.")
     procs = cells.groupby("procedure")["discounted"].first()
     n_t, n_c = int(procs.sum()), int((~procs).sum())
     if n_t < MIN_CLUSTERS_PER_GROUP or n_c < MIN_CLUSTERS_PER_GROUP:
@@ -125,6 +122,12 @@ def prepare(panel: pd.DataFrame, policy_date, province: str | None = None) -> Di
             f"difference-in-differences needs at least {MIN_CLUSTERS_PER_GROUP} discounted and "
             f"{MIN_CLUSTERS_PER_GROUP} other procedures (clusters); the panel for {province} has "
             f"{n_t} discounted and {n_c} other")
+    for flag, group in ((True, "discounted"), (False, "other")):
+        sh = cells.loc[cells["discounted"] == flag, "share"]
+        if ((sh == 0) | (sh == 1)).all():
+            raise Refused(f"every month of the {group} procedures in {province} has an online share of 0% or "
+                          "100%: the logit model has no finite estimate (perfect separation), and the share "
+                          "cannot move")
     sides = cells[cells["discounted"]].groupby("procedure")["post"].agg(["min", "max"])
     one_sided = sides[sides["min"] == sides["max"]].index.tolist()
     if one_sided:
@@ -201,9 +204,10 @@ def fit_binomial(y, n, X, offset=None, start=None, tol: float = 1e-10, maxiter: 
         z = eta - off + (y - mu) / v
         try:
             c = linalg.cho_factor(_gram(Xs, XsT, w))
-        except linalg.LinAlgError:
+        except (linalg.LinAlgError, ValueError):  # ValueError: weights underflowed to inf/NaN
             raise Refused("the model cannot be fitted: its design is singular (a procedure or month "
-                          "with no dossiers, or a treatment term equal to a fixed effect)") from None
+                          "with no dossiers, a treatment term equal to a fixed effect, or shares of 0% or "
+                          "100% throughout: perfect separation)") from None
         b_new = linalg.cho_solve(c, XsT @ (w * z))
         step = np.max(np.abs(b_new - b))
         b = b_new

@@ -35,7 +35,7 @@ import pandas as pd
 from scipy.special import expit, logit
 
 from .errors import Refused
-from .panel import policy_months, select_province
+from .panel import check_months, policy_months, select_province
 
 #: Fewest months before the policy: with fewer, the pre-trend and the autocorrelation
 #: cannot both be estimated.
@@ -52,8 +52,9 @@ RHO_MAX = 0.95
 def province_series(panel: pd.DataFrame, province: str | None = None) -> tuple[str, pd.DataFrame]:
     """Return (province, monthly frame) with month, online, total and share summed over procedures.
 
-    Raises Refused when a month has no dossiers at all, or procedures enter or leave the
-    panel part-way (the province total would change composition, not behaviour).
+    Raises Refused when a month has no dossiers at all or a share of 0% or 100%, or
+    procedures enter or leave the panel part-way (the province total would change
+    composition, not behaviour).
     """
     province, rows = select_province(panel, province)
     span = rows.groupby("procedure")["month"].agg(["min", "max"])
@@ -66,16 +67,25 @@ def province_series(panel: pd.DataFrame, province: str | None = None) -> tuple[s
         bad = ", ".join(str(m) for m in g.loc[g["total"] == 0, "month"])
         raise Refused(f"no dossiers at all in {bad}: the province share is undefined there")
     g["share"] = g["online"] / g["total"]
+    edge = g[(g["online"] == 0) | (g["online"] == g["total"])]
+    if not edge.empty:
+        bad = ", ".join(f"{m} ({100 * s_:.0f}%)" for m, s_ in zip(edge["month"], edge["share"]))
+        raise Refused(f"the province-wide online share of {province} is 0% or 100% in {bad}: its logit is "
+                      "infinite, so the segmented regression on the logit share cannot use that month")
     return province, g
 
 
-def segmented_design(n_pre: int, n_post: int) -> np.ndarray:
+def segmented_design(n_pre: int, n_post: int, gap: int = 0) -> np.ndarray:
     """Return the (n_pre + n_post, 4) design: intercept, time, post, time since policy x post.
 
-    Time is centred on the first post-period month (t0 = 0), so the intercept and the
-    level change are read at that month.
+    Time is in calendar months, centred on the first post-period month (t0 = 0), so the
+    intercept and the level change are read at that month. ``gap`` months left out
+    between the last pre-period month and the first post-period month (the transition
+    month of a policy starting after the 1st) keep their place on the time axis: without
+    them the pre-period trend would be extrapolated one month short and the level change
+    would absorb a month of trend.
     """
-    t = np.arange(n_pre + n_post, dtype=float) - n_pre
+    t = np.concatenate([np.arange(n_pre, dtype=float) - n_pre - gap, np.arange(n_post, dtype=float)])
     post = (t >= 0).astype(float)
     return np.column_stack([np.ones_like(t), t, post, t * post])
 
@@ -121,9 +131,12 @@ def null_distribution(X: np.ndarray, rng: np.random.Generator, n_sims: int,
     not depend on the errors' scale or on the trend, so these are all the null needs.
     """
     grid = np.linspace(0.0, RHO_MAX, 20)
+    # errors run over every calendar month of the design, left-out months included
+    t = X[:, 1].astype(int)
+    pos = t - t.min()
     rhos, ts = [], []
     for r in grid:
-        b, se, R = ols_t(ar1_errors(rng, n_sims, X.shape[0], r), X, col)
+        b, se, R = ols_t(ar1_errors(rng, n_sims, int(pos[-1]) + 1, r)[:, pos], X, col)
         rhos.append(lag1(R))
         ts.append(np.abs(b / se))
     return grid, np.array(rhos), np.array(ts)
@@ -203,7 +216,7 @@ class ItsResult:
         return d
 
 
-def _its_core(y, n_pre, n_post, rng, n_sims, alpha, conf_rho=CONF_RHO):
+def _its_core(y, n_pre, n_post, rng, n_sims, alpha, conf_rho=CONF_RHO, gap=0):
     """Fit and calibrate one series; returns a dict of the pieces.
 
     The error autocorrelation of a 24-month series is poorly known, and a test calibrated
@@ -214,7 +227,7 @@ def _its_core(y, n_pre, n_post, rng, n_sims, alpha, conf_rho=CONF_RHO):
     p-value over that set: a little conservative when the autocorrelation is low, close
     to nominal when it is high.
     """
-    X = segmented_design(n_pre, n_post)
+    X = segmented_design(n_pre, n_post, gap)
     b, se, R = ols_t(y[None, :], X)
     B = y @ (X @ np.linalg.inv(X.T @ X))
     rho_raw = float(lag1(R)[0])
@@ -240,7 +253,8 @@ def fit_its(panel: pd.DataFrame, policy_date, *, province: str | None = None, n_
             seed: int = 12345, alpha: float = 0.05, placebos: bool = True) -> ItsResult:
     """Return the interrupted-time-series estimate for ``province`` in ``panel``.
 
-    The transition month (policy after the 1st) is left out. ``effect_pp`` is the level
+    The transition month (policy after the 1st) is left out, keeping its place on the
+    time axis (the pre-period trend runs on to the first post month). ``effect_pp`` is the level
     change at the first post-period month, in percentage points of the province-wide
     share: the fitted share there minus the fitted share without the level change; the
     interval is the same at the logit estimate -/+ calibrated critical value x naive SE.
@@ -253,18 +267,14 @@ def fit_its(panel: pd.DataFrame, policy_date, *, province: str | None = None, n_
     pre = series[series["month"] <= last_pre]
     post = series[series["month"] >= first_post]
     n_pre, n_post = len(pre), len(post)
-    if n_pre < MIN_MONTHS_PRE or n_post < MIN_MONTHS_POST:
-        raise Refused(
-            f"an interrupted time series needs at least {MIN_MONTHS_PRE} months before and "
-            f"{MIN_MONTHS_POST} after the policy ({pd.Timestamp(policy_date).date()}); the panel for "
-            f"{province} has {n_pre} before and {n_post} after"
-            + (f" (the transition month {transition} is left out)" if transition is not None else "")
-            + ". Even with 12 months each side the test is unreliable without calibration; "
-            "monthly counts for 12 or more months on each side would answer.")
+    check_months("an interrupted time series", MIN_MONTHS_PRE, MIN_MONTHS_POST, policy_date, province,
+                 n_pre, n_post, transition,
+                 "Even with 12 months each side the test is unreliable without calibration; "
+                 "monthly counts for 12 or more months on each side would answer.")
     rng = np.random.default_rng(seed)
     series = pd.concat([pre, post])
     y = logit(series["share"].clip(1e-6, 1 - 1e-6).to_numpy())
-    core = _its_core(y, n_pre, n_post, rng, n_sims, alpha)
+    core = _its_core(y, n_pre, n_post, rng, n_sims, alpha, gap=(first_post - last_pre).n - 1)
     X, B, c, se, crit = core["X"], core["B"], core["c"], core["se"], core["crit"]
     a = B[0]  # fitted logit at t0 without the level change (slope change is 0 at t0)
     effect_pp = 100 * float(expit(a + c) - expit(a))

@@ -239,6 +239,9 @@ def load(path: str | Path, data_dir=None, timeout: float | None = None) -> PackS
         doc = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise ParameterError(path.name, "*", f"cannot read parameter file: {exc}") from None
+    except UnicodeDecodeError as exc:
+        raise ParameterError(path.name, "*", f"cannot read parameter file: not UTF-8 (byte 0x{exc.object[exc.start]:02x} "
+                                             f"at offset {exc.start}); save it as UTF-8") from None
     if not isinstance(doc, dict) or not isinstance(doc.get("runs"), list) or not doc["runs"]:
         raise ParameterError(path.name, "runs", "the file must have a non-empty 'runs' list")
     unknown = set(doc) - {"name", "runs", "notebooks_dir", "timeout"}

@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from . import vn
-from .data import DataError, Problem, UnknownProvinceError, _read_rows
+from .data import DataError, Problem, UnknownProvinceError, _header_problems, _read_rows
 
 #: The columns of a panel file, in the order they are written.
 COLUMNS = ("province", "procedure", "month", "online", "total", "discounted")
@@ -89,14 +89,7 @@ def _province_resolver(dataset, data_dir):
 
 
 def _parse_rows(name, header, rows, resolve, problems):
-    missing = [c for c in COLUMNS if c not in header]
-    for col in missing:
-        problems.append(Problem(name, 1, col, "required column is missing from the header"))
-    for col in header:
-        if col not in COLUMNS:
-            problems.append(Problem(name, 1, col or "(blank)",
-                                    f"unknown column; expected columns: {', '.join(COLUMNS)}"))
-    if missing:
+    if _header_problems(name, header, COLUMNS, problems):
         return []
     index = {c: i for i, c in enumerate(header)}
     parsers = {"province": resolve, "procedure": vn.nfc, "month": parse_month,
@@ -277,6 +270,21 @@ def policy_months(policy_date) -> tuple[pd.Period, pd.Period | None, pd.Period]:
     if d.day == 1:
         return month - 1, None, month
     return month - 1, month, month + 1
+
+
+def check_months(design: str, min_pre: int, min_post: int, policy_date, province: str,
+                 n_pre: int, n_post: int, transition: pd.Period | None, advice: str) -> None:
+    """Raise :class:`analysis.errors.Refused` when ``n_pre`` < ``min_pre`` or ``n_post`` <
+    ``min_post``, saying what ``design`` needs, what the panel has (and that the transition
+    month is left out), followed by ``advice``."""
+    if n_pre >= min_pre and n_post >= min_post:
+        return
+    from .errors import Refused
+    raise Refused(
+        f"{design} needs at least {min_pre} months before and {min_post} after the policy "
+        f"({pd.Timestamp(policy_date).date()}); the panel for {province} has {n_pre} before and {n_post} after"
+        + (f" (the transition month {transition} is left out)" if transition is not None else "")
+        + ". " + advice)
 
 
 def confounding_policies(policies: pd.DataFrame, province: str, policy_date,

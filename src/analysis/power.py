@@ -297,7 +297,10 @@ def estimate_noise(panel: pd.DataFrame, policy_date, province: str | None = None
     logit share. Autocorrelations are those of the extra-binomial part (residual
     autocovariance over the variance net of binomial noise), corrected by simulation for the
     bias that fixed effects or a trend put on short series (:func:`_debiased_rho`). Also
-    returns volumes, months and the discounted procedures' share of dossiers. Raises
+    returns volumes, months, the discounted procedures' share of dossiers, and the online
+    share over the last three pre-period months of the province (``base_share``, where the
+    ITS effect is read) and of the discounted procedures (``base_share_discounted``, where
+    the DiD effect is read). Raises
     Refused when the pre-period has fewer than 3 months.
     """
     from .panel import policy_months, select_province
@@ -336,6 +339,9 @@ def estimate_noise(panel: pd.DataFrame, policy_date, province: str | None = None
     its_sd = float(np.sqrt(max(float((resid ** 2).mean()) - white_p, 0.0) / kept_p))
     procs = rows.groupby("procedure")["discounted"].first()
     vol = rows.groupby("discounted")["total"].sum()
+    # the DiD's effect is on the discounted procedures' share: its MDE is read at their share
+    gd = pre[pre["discounted"]].groupby("month")[["online", "total"]].sum()
+    share_d = (gd["online"] / gd["total"]).iloc[-3:].mean() if len(gd) else float(share.iloc[-3:].mean())
     return {
         "province": province,
         "months_pre": int(months_pre),
@@ -345,6 +351,7 @@ def estimate_noise(panel: pd.DataFrame, policy_date, province: str | None = None
         "n_discounted": int(procs.sum()),
         "discounted_dossier_share": float(vol.get(True, 0) / vol.sum()),
         "base_share": float(share.iloc[-3:].mean()),
+        "base_share_discounted": float(share_d),
         "did_noise_sd": proc_sd,
         "did_rho": proc_rho,
         "its_noise_sd": its_sd,
@@ -362,5 +369,5 @@ def spec_from_panel(panel: pd.DataFrame, policy_date, design: str, province: str
                      n_discounted=max(est["n_discounted"], 1),
                      discounted_dossier_share=min(max(est["discounted_dossier_share"], 1e-3), 0.999),
                      noise_sd=est[f"{design}_noise_sd"], rho=max(est[f"{design}_rho"], 0.0),
-                     base_share=est["base_share"])
+                     base_share=est["base_share_discounted" if design == "did" else "base_share"])
     return replace(spec, **overrides)

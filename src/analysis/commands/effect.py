@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 from pathlib import Path
@@ -46,13 +47,23 @@ def sidecar_path(panel_path: Path) -> Path:
     return panel_path.with_name(panel_path.name + ".truth.json")
 
 
+def file_sha256(path: Path) -> str:
+    """Return the SHA-256 hex digest of the file at ``path``."""
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
 def simulated_truth(panel_path: Path) -> dict | None:
-    """Return the truth sidecar of a simulated panel, or None for a panel without one."""
+    """Return the truth sidecar of a simulated panel, or None for a panel without one, or
+    whose sidecar records a different file (the panel was overwritten since)."""
     side = sidecar_path(panel_path)
     if not side.exists():
         return None
     try:
         truth = json.loads(side.read_text(encoding="utf-8"))
+        if not isinstance(truth, dict):
+            return None
+        if truth.get("panel_sha256") and truth["panel_sha256"] != file_sha256(panel_path):
+            return None  # a stale sidecar: the panel is no longer the simulated one
     except (OSError, ValueError):
         return None
     return truth if truth.get("simulated") else None

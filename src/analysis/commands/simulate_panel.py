@@ -9,7 +9,7 @@ from pathlib import Path
 from .. import data, panel, power, simulate, vn
 from ..params import ParameterError
 from ..plotting import _atomic_write
-from .effect import sidecar_path
+from .effect import file_sha256, sidecar_path
 
 NAME = "simulate-panel"
 HELP = ("Write a SIMULATED monthly procedure-level panel calibrated to the seeds, with a known "
@@ -71,13 +71,20 @@ def design_from_args(args) -> simulate.PanelDesign:
 
 def run(args) -> int:
     design = design_from_args(args)
-    frame, truth = simulate.simulate_panel(design, seed=args.seed)
     out = Path(args.out)
-    panel.write_panel(frame, out)
+    if out.is_dir():
+        raise ParameterError("simulate-panel", "--out", f"{out} is a folder; give a file name, e.g. {out / 'panel.csv'}")
+    frame, truth = simulate.simulate_panel(design, seed=args.seed)
     side = sidecar_path(out)
     truth = {**truth, "panel_file": out.name}
-    _atomic_write(side, lambda p: p.write_text(json.dumps(truth, ensure_ascii=False, indent=2) + "\n",
-                                               encoding="utf-8"))
+    try:
+        panel.write_panel(frame, out)
+        truth["panel_sha256"] = file_sha256(out)
+        _atomic_write(side, lambda p: p.write_text(json.dumps(truth, ensure_ascii=False, indent=2) + "\n",
+                                                   encoding="utf-8"))
+    except OSError as exc:
+        raise ParameterError("simulate-panel", "--out", f"cannot write {out} ({exc.filename}: "
+                                                        f"{exc.strerror or exc})") from None
     if args.json:
         print(json.dumps({**truth, "out": str(out), "truth_file": str(side)}, ensure_ascii=False))
     else:
