@@ -73,3 +73,14 @@ def test_coverage_figure_cites_every_source(shipped):
     for sid in plotted["source_id"].unique():
         assert f"[{sid}]" in caption
     assert isinstance(plotted["period_end"].iloc[0], pd.Timestamp)
+
+
+@pytest.mark.parametrize("value,unit,bound,expected", [
+    (44.0, "percent", "lower", "> 44%"),
+    (0.004, "percent", "exact", "0.004%"),
+    (1443007.0, "accounts", "exact", "1,443,007 accounts"),
+    (4.5, "points", "exact", "4.5 points"),
+])
+def test_format_value(value, unit, bound, expected):
+    row = pd.Series({"value": value, "unit": unit, "bound": bound, "numerator": pd.NA, "denominator": pd.NA})
+    assert overview.format_value(row) == expected

@@ -36,7 +36,12 @@ def format_period(row) -> str:
 def format_value(row) -> str:
     """Return the value with its bound and unit, e.g. '> 44%' or '224,930 dossiers'."""
     v = row["value"]
-    num = f"{v:,.2f}".rstrip("0").rstrip(".") if v != int(v) else f"{int(v):,}"
+    if v == int(v):
+        num = f"{int(v):,}"
+    elif abs(v) >= 0.01:
+        num = f"{v:,.2f}".rstrip("0").rstrip(".")
+    else:  # keep small values visible: 0.004 is not "0"
+        num = f"{v:.2g}"
     unit = "%" if row["unit"] == "percent" else f" {row['unit']}"
     frac = ""
     if pd.notna(row["denominator"]):

@@ -94,6 +94,8 @@ def parse_number(text: str, *, percent_allowed: bool = False) -> float:
         return sign * float(s.replace(".", ""))
     if _COMMA_GROUPED.match(s) and s.count(",") > 1:
         return sign * float(s.replace(",", ""))
+    if re.match(r"^0[.,]\d{3}$", s):  # "0.500": a leading 0 is never a thousands group
+        return sign * float(s.replace(",", "."))
     if re.match(r"^\d{1,3}[.,]\d{3}$", s):
         whole = s.replace(".", "").replace(",", "")
         frac = s.replace(",", ".")
