@@ -148,7 +148,21 @@ def spec_for(notebook: str) -> dict[str, Param]:
     return getattr(importlib.import_module(mod), attr)
 
 
-def check(notebook: str, values: dict | None = None, **kwargs) -> SimpleNamespace:
+class Parameters(SimpleNamespace):
+    """Validated notebook parameters; shown one per line, paths relative to the repository."""
+
+    def __repr__(self) -> str:
+        def show(v):
+            if isinstance(v, Path):
+                try:
+                    return str(v.relative_to(config.REPO_ROOT))
+                except ValueError:
+                    return str(v)
+            return repr(v)
+        return "\n".join(f"{k} = {show(v)}" for k, v in vars(self).items())
+
+
+def check(notebook: str, values: dict | None = None, **kwargs) -> Parameters:
     """Return the validated parameters of ``notebook`` as a namespace.
 
     Values not given take no default here (papermill or the notebook supplies them);
@@ -180,7 +194,7 @@ def check(notebook: str, values: dict | None = None, **kwargs) -> SimpleNamespac
         out["data_dir"] = config.resolve_data_dir(out["data_dir"])
     if "output_dir" in spec:
         out["output_dir"] = Path(out["output_dir"] or config.SCRATCH_DIR).resolve()
-    return SimpleNamespace(**out)
+    return Parameters(**out)
 
 
 #: Parameters every report notebook takes.

@@ -128,6 +128,22 @@ def figure_name(stem: str, params: dict | None = None) -> str:
     return "__".join(parts)
 
 
+class SavedFigure(dict):
+    """The paths :func:`save` wrote, by kind (png, svg, csv, txt).
+
+    A dict, shown in a notebook as one short line naming the files rather than as
+    absolute paths (which in a pack point into its temporary build folder).
+    """
+
+    def __repr__(self) -> str:
+        png = self.get("png")
+        stem = png.stem if png is not None else "?"
+        return f"saved figure {stem} ({', '.join('.' + k for k in self)})"
+
+    def _repr_markdown_(self) -> str:
+        return f"*{self!r}*"
+
+
 def _atomic_write(path: Path, write) -> None:
     """Write through ``write(tmp_path)`` then move into place: no half-written file."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -147,11 +163,11 @@ def save(fig, name: str, out_dir: str | Path, *, caption: str, alt_text: str,
 
     Writes ``name``.csv (the plotted data, if given; its first column says SIMULATED
     when ``simulated``) and ``name``.txt (caption, then alt text). Returns the paths by
-    kind. Output is byte-identical for identical inputs (no dates in metadata, fixed
+    kind (a :class:`SavedFigure`). Output is byte-identical for identical inputs (no dates in metadata, fixed
     SVG hash salt). The figure stays open so a notebook shows it; scripts close it.
     """
     out = Path(out_dir)
-    paths = {k: out / f"{name}.{k}" for k in ("png", "svg", "csv", "txt")}
+    paths = SavedFigure((k, out / f"{name}.{k}") for k in ("png", "svg", "csv", "txt"))
     _atomic_write(paths["png"], lambda p: fig.savefig(p, format="png", metadata={"Software": None}))
     _atomic_write(paths["svg"], lambda p: fig.savefig(p, format="svg", metadata={"Date": None, "Creator": None}))
     if data is not None:
