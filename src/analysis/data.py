@@ -89,7 +89,11 @@ def _alias_key(name: str) -> str:
 
 
 def _read_rows(path: Path, problems: list[Problem]) -> tuple[list[str], list[tuple[int, list[str]]]] | None:
-    """Return (header, [(line_number, fields), ...]) or None after recording a problem."""
+    """Return (header, [(line_number, fields), ...]) or None after recording a problem.
+
+    Rows whose number of fields differs from the header's are recorded as problems and
+    left out, so every reader of a CSV file reports them the same way.
+    """
     name = path.name
     if not path.exists():
         problems.append(Problem(name, 0, None, f"file not found in {path.parent}"))
@@ -122,7 +126,11 @@ def _read_rows(path: Path, problems: list[Problem]) -> tuple[list[str], list[tup
         rows: list[tuple[int, list[str]]] = []
         start = reader.line_num + 1
         for rec in reader:
-            if any(c.strip() for c in rec):
+            if len(rec) != len(header) and any(c.strip() for c in rec):
+                problems.append(Problem(name, start, None,
+                    f"has {len(rec)} fields, the header has {len(header)} "
+                    "(a stray delimiter or an unquoted comma?)"))
+            elif any(c.strip() for c in rec):
                 rows.append((start, rec))
             start = reader.line_num + 1
     except csv.Error as exc:
@@ -189,11 +197,6 @@ def _read_table(data_dir: Path, table: str, aliases: dict[str, str], problems: l
     index = {c: i for i, c in enumerate(header)}
     records, raws = [], []
     for line, rec in rows:
-        if len(rec) != len(header):
-            problems.append(Problem(fname, line, None,
-                f"has {len(rec)} fields, the header has {len(header)} "
-                "(a stray delimiter or an unquoted comma?)"))
-            continue
         cells = {f.name: rec[index[f.name]] for f in fields}
         row_unit = vn.nfc(cells.get("unit", "")) or None
         out = {"_line": line}

@@ -96,11 +96,6 @@ def _parse_rows(name, header, rows, resolve, problems):
                "online": vn.parse_int, "total": vn.parse_int, "discounted": vn.parse_bool}
     records = []
     for line, rec in rows:
-        if len(rec) != len(header):
-            problems.append(Problem(name, line, None,
-                                    f"has {len(rec)} fields, the header has {len(header)} "
-                                    "(a stray delimiter or an unquoted comma?)"))
-            continue
         out, ok = {"_line": line}, True
         for col in COLUMNS:
             text = vn.nfc(rec[index[col]])
