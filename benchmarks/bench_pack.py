@@ -66,7 +66,8 @@ def main() -> int:
     args = ap.parse_args()
 
     sys.path.insert(0, str(REPO / "src"))
-    from analysis import pack, pack_spec
+    from analysis import pack
+    from analysis.pack import spec as pack_spec
 
     spec = pack_spec.load(args.params, args.data)
     work = Path(tempfile.mkdtemp(prefix="bench-pack-"))

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-from analysis import did, power, simulate
+from analysis.models import did, power, simulate
 
 RESULTS = Path(__file__).resolve().parent / "results"
 

@@ -10,7 +10,8 @@ import unicodedata
 import pandas as pd
 import pytest
 
-from analysis import compare, data
+from analysis.models import compare
+from analysis import data
 from analysis.data import UnknownProvinceError
 from analysis.errors import Refused
 

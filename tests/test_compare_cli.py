@@ -7,7 +7,8 @@ import unicodedata
 
 import pytest
 
-from analysis import cli, compare
+from analysis import cli
+from analysis.models import compare
 
 MATRIX_KEYS = {"indicator", "province", "period_start", "period_end", "scope", "value", "unit", "source_id"}
 

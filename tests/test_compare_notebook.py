@@ -4,7 +4,7 @@ data, a wide tolerance) and refuses bad parameters."""
 import papermill as pm
 import pytest
 
-from analysis import compare
+from analysis.models import compare
 
 pytestmark = pytest.mark.slow
 

@@ -7,7 +7,9 @@ import nbformat
 import pandas as pd
 import pytest
 
-from analysis import compare, compare_report, config, params
+from analysis.models import compare
+from analysis.reports import compare as compare_report, params
+from analysis import config
 
 PROVINCES = ["Nghệ An", "Hòa Bình"]
 

@@ -4,7 +4,8 @@ import re
 
 import pytest
 
-from analysis import config, schema
+from analysis import config
+from analysis.data import schema
 
 README = (config.DATA_DIR / "README.md").read_text(encoding="utf-8")
 

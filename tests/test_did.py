@@ -1,4 +1,4 @@
-"""Difference-in-differences (analysis.did): fitting, agreement with statsmodels, refusals, JSON."""
+"""Difference-in-differences (analysis.models.did): fitting, agreement with statsmodels, refusals, JSON."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 import statsmodels.api as sm
 
-from analysis import cli, did, simulate
+from analysis import cli
+from analysis.models import did, simulate
 from analysis.errors import Refused
 
 DESIGN = simulate.PanelDesign(effect_logit=0.2)
@@ -154,7 +155,7 @@ def test_effect_cli_json_contract(panel_file, capsys):
 
 
 def test_simulate_panel_cli_writes_valid_panel_and_sidecar(panel_file, shipped):
-    from analysis import panel
+    from analysis.data import panel
     pnl = panel.read_panel(panel_file, dataset=shipped)
     truth = json.loads((panel_file.parent / "panel.csv.truth.json").read_text())
     assert truth["simulated"] is True and truth["seed"] == 3
@@ -200,7 +201,7 @@ def test_shares_all_100_percent_are_refused_not_a_traceback(sim, tmp_path, capsy
     full["share"] = 1.0
     with pytest.raises(Refused, match="0% or 100%"):
         did.fit_did(full, DESIGN.policy_date, n_boot=99)
-    from analysis import panel
+    from analysis.data import panel
     path = tmp_path / "all_online.csv"
     panel.write_panel(full, path)
     assert cli.main(["effect", str(path), "--policy-date", "2023-11-07", "--n-boot", "99"]) == 2

@@ -13,7 +13,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from analysis import did, simulate
+from analysis.models import did, simulate
 
 pytestmark = pytest.mark.slow
 

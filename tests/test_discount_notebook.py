@@ -10,7 +10,8 @@ import nbformat
 import papermill as pm
 import pytest
 
-from analysis import cli, config, params
+from analysis import cli, config
+from analysis.reports import params
 
 NB = "03_fee_discount.ipynb"
 
@@ -95,24 +96,24 @@ def test_bad_panel_and_province_without_policy_stop_the_run(run_notebook, tmp_pa
 
 class TestPolicyFor:
     def test_nghe_an_from_policies_csv(self, shipped):
-        from analysis import discount_report as dr
+        from analysis.reports import discount as dr
         p = dr.policy_for(shipped, "Nghe An")
         assert str(p.date) == "2023-11-07" and p.discount_pct == 40 and p.source_ids == ["seed004"]
 
     def test_hoa_binh_uses_adoption_date_and_says_so(self, shipped):
-        from analysis import discount_report as dr
+        from analysis.reports import discount as dr
         p = dr.policy_for(shipped, "Hòa Bình")
         assert str(p.date) == "2023-07-14" and "adoption date" in p.date_note
         assert "illustration" in p.discount_note
 
     def test_given_values_win(self, shipped):
         import datetime as dt
-        from analysis import discount_report as dr
+        from analysis.reports import discount as dr
         p = dr.policy_for(shipped, "Nghệ An", dt.date(2024, 1, 1), 25.0)
         assert str(p.date) == "2024-01-01" and p.discount_pct == 25
 
     def test_province_without_policy_is_refused(self, shipped):
-        from analysis import discount_report as dr
+        from analysis.reports import discount as dr
         from analysis.errors import Refused
         with pytest.raises(Refused, match="no fee policy"):
             dr.policy_for(shipped, "Vĩnh Phúc")
@@ -120,7 +121,8 @@ class TestPolicyFor:
 
 def test_its_figure_explains_a_refusal(shipped, tmp_path):
     import matplotlib.pyplot as plt
-    from analysis import discount_report as dr, simulate
+    from analysis.reports import discount as dr
+    from analysis.models import simulate
     policy = dr.policy_for(shipped, "Nghệ An")
     pnl, truth = simulate.simulate_panel(simulate.PanelDesign(months_pre=4), seed=1)
     inp = dr.PanelInput(pnl, True, truth, "")
@@ -137,7 +139,8 @@ def test_its_figure_explains_a_refusal(shipped, tmp_path):
 def test_report_pipeline_survives_a_refused_did(shipped):
     """One discounted procedure: the DiD is refused, and every later step says so instead of failing."""
     import matplotlib.pyplot as plt
-    from analysis import discount_report as dr, scenarios, simulate
+    from analysis.reports import discount as dr
+    from analysis.models import scenarios, simulate
     policy = dr.policy_for(shipped, "Nghệ An")
     pnl, _ = simulate.simulate_panel(simulate.PanelDesign(n_discounted=1), seed=3)
     inp = dr.PanelInput(pnl, False, None, "test panel")

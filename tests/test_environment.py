@@ -13,7 +13,8 @@ import pytest
 import yaml
 from jupyter_client.kernelspec import KernelSpecManager
 
-from analysis import config, params
+from analysis import config
+from analysis.reports import params
 
 ROOT = config.REPO_ROOT
 NOTEBOOKS = sorted(config.NOTEBOOKS_DIR.glob("*.ipynb"))

@@ -1,4 +1,4 @@
-"""Unit tests of analysis.growth and the ``analysis growth`` command (fast; simulation studies
+"""Unit tests of analysis.models.growth and the ``analysis growth`` command (fast; simulation studies
 are in test_growth_simulation.py, notebook runs in test_growth_notebook.py)."""
 
 from __future__ import annotations
@@ -12,9 +12,10 @@ import pytest
 import statsmodels.api as sm
 from scipy.special import expit, logit
 
-from analysis import cli, growth
+from analysis import cli
+from analysis.models import growth
 from analysis.errors import Refused
-from analysis.params import ParameterError
+from analysis.errors import ParameterError
 
 MONTHS = pd.date_range("2022-01-31", periods=12, freq="QE-JAN")  # quarterly month ends over 3 years
 

@@ -7,8 +7,9 @@ from __future__ import annotations
 import nbformat
 import pytest
 
-from analysis import config, params
-from analysis.params import ParameterError
+from analysis import config
+from analysis.reports import params
+from analysis.errors import ParameterError
 from test_growth import append_online_rates
 
 NB = "02_online_rate_growth.ipynb"

@@ -1,4 +1,4 @@
-"""analysis.growth_report: what the notebook shows, for each kind of parameter set (fast)."""
+"""analysis.reports.growth: what the notebook shows, for each kind of parameter set (fast)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
 
-from analysis import growth_report, params
+from analysis.reports import growth as growth_report, params
 
 BASE = dict(province="Nghệ An", target_pct=80.0, scope=None, offsets=[], reference_scope=None,
             offset_grid=[-1.0, 0.0, 1.0], as_of_placement="end", horizon="2027-12-31", n_boot=300, seed=0,

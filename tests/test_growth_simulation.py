@@ -1,4 +1,4 @@
-"""Simulation studies of analysis.growth: recovery of known logistic parameters, coverage of
+"""Simulation studies of analysis.models.growth: recovery of known logistic parameters, coverage of
 the 95% intervals, and agreement of the bootstrap with the delta method. All SIMULATED."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import pytest
 from scipy import stats
 from scipy.special import logit
 
-from analysis import growth
+from analysis.models import growth
 
 pytestmark = pytest.mark.slow
 

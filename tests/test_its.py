@@ -1,4 +1,4 @@
-"""Interrupted time series (analysis.its): fitting, refusals, placebos and the CLI contract."""
+"""Interrupted time series (analysis.models.its): fitting, refusals, placebos and the CLI contract."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from analysis import cli, its, simulate
+from analysis import cli
+from analysis.models import its, simulate
 from analysis.errors import Refused
 
 DESIGN = simulate.PanelDesign(effect_logit=0.0, national_effect_logit=0.0)

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from analysis import its
+from analysis.models import its
 
 pytestmark = pytest.mark.slow
 

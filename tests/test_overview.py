@@ -5,7 +5,8 @@ import unicodedata
 import pandas as pd
 import pytest
 
-from analysis import data, overview
+from analysis import data
+from analysis.reports import overview
 
 
 def test_indicator_table_has_one_row_per_observation(shipped):

@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from analysis import cli, config, pack, pack_html, pack_manifest, pack_spec
-from analysis.params import ParameterError
+from analysis import cli, config, pack
+from analysis.pack import builder, html as pack_html, manifest as pack_manifest, spec as pack_spec
+from analysis.errors import ParameterError
 
 TEST_NOTEBOOKS = Path(__file__).parent / "notebooks"
 OK_SPEC = "{label: {kind: str}, n: {kind: int, min: 1, max: 1000}, figure: {kind: str}}"
@@ -37,7 +38,7 @@ def test_default_parameter_file_is_valid_and_names_are_unique():
     for run in spec.runs:
         assert run.notebook.is_file() and run.notebook.parent == config.NOTEBOOKS_DIR
         for value in run.parameters.values():  # every grid value shows in the run's name
-            from analysis import vn
+            from analysis.data import vn
             assert vn.ascii_slug(str(value)) in run.name
 
 
@@ -218,7 +219,7 @@ def test_publish_switches_links_atomically_and_keeps_one_previous_pack(tmp_path)
     (out / "packs" / "p").mkdir(parents=True)  # a pack from the first, unversioned runner
     (out / "packs" / "p" / "manifest.json").write_text("{}")
     for label in ("one", "two", "three"):
-        link = pack._publish(_fake_pack(out, label), out, "p")
+        link = builder._publish(_fake_pack(out, label), out, "p")
         assert json.loads((out / "latest" / "manifest.json").read_text()) == {"label": label}
         assert link.is_symlink() and (out / "latest").is_symlink()
     assert sorted(p.name for p in (out / "packs").iterdir()) == ["p", "p@2", "p@3"]
@@ -235,10 +236,10 @@ def test_gather_figures_groups_kinds_and_reports_collisions(tmp_path):
         for ext in ("png", "svg", "csv", "txt"):
             (d / f"fig__x-1.{ext}").write_text(run)
         (d / f"only_{run}.png").write_text(run)
-    figs, clash = pack._gather_figures(tmp_path / "r1", figures, owners, "r1")
+    figs, clash = builder._gather_figures(tmp_path / "r1", figures, owners, "r1")
     assert clash is None
     assert figs[0] == {"name": "fig__x-1", "files": {k: f"figures/fig__x-1.{k}" for k in ("csv", "png", "svg", "txt")}}
-    figs, clash = pack._gather_figures(tmp_path / "r2", figures, owners, "r2")
+    figs, clash = builder._gather_figures(tmp_path / "r2", figures, owners, "r2")
     assert clash == "figure 'fig__x-1' also written by run 'r1'"
     assert [f["name"] for f in figs] == ["only_r2"]
     assert (figures / "fig__x-1.png").read_text() == "r1"  # never overwritten
@@ -301,7 +302,7 @@ def test_index_page_marks_failed_runs_and_escapes_text(tmp_path):
     ("ok", {}),
 ])
 def test_run_names_follow_the_figure_naming_rule(stem, parameters):
-    from analysis import plotting
+    from analysis.reports import plotting
 
     assert pack_spec.run_name(stem, parameters) == plotting.figure_name(stem, parameters)
 

@@ -184,7 +184,7 @@ def test_cache_hits_and_misses_and_repeatable_outputs(tmp_path, monkeypatch):
     assert snapshot() == snap  # repeatable: same bytes from a fresh execution
     assert set(read_json(out / "latest" / "timings.json")["runs"]) == {"ok__label-a", "ok__label-b"}
 
-    from analysis import pack_spec
+    from analysis.pack import spec as pack_spec
 
     real_load = pack_spec.load
     with monkeypatch.context() as m:  # unchanged inputs: the run list is not even re-validated
@@ -250,12 +250,13 @@ def _wait_for_kernel_work(out: Path, proc: subprocess.Popen, seconds: float = 90
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
 def test_interrupted_build_leaves_the_last_good_pack_and_no_temporary_folder(tmp_path, capsys, signum):
     from analysis import pack
+    from analysis.pack import builder
 
     out, data = tmp_path / "out", tiny_data(tmp_path)
     good = out / ".building-good"
     (good / "figures").mkdir(parents=True)
     (good / "manifest.json").write_text('{"good": true}')
-    pack._publish(good, out, "i")  # the last good pack
+    builder._publish(good, out, "i")  # the last good pack
     before = {p.relative_to(out).as_posix(): (os.readlink(p) if p.is_symlink() else None)
               for p in out.rglob("*")}
     params = write_yaml(tmp_path / "p.yaml", """

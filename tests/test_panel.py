@@ -1,11 +1,12 @@
-"""Validation of monthly procedure-level panels (analysis.panel) and the CLI's exit 2."""
+"""Validation of monthly procedure-level panels (analysis.data.panel) and the CLI's exit 2."""
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
-from analysis import cli, panel
+from analysis import cli
+from analysis.data import panel
 from analysis.data import DataError
 
 HEADER = "province,procedure,month,online,total,discounted\n"

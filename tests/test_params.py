@@ -6,8 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from analysis import config, params
-from analysis.params import Param, ParameterError
+from analysis import config
+from analysis.reports import params
+from analysis.errors import ParameterError
+from analysis.reports.params import Param
 
 
 def check(**values):

@@ -6,7 +6,7 @@ import warnings
 
 import pandas as pd
 
-from analysis import plotting
+from analysis.reports import plotting
 
 
 def _figure(title="Nghệ An: tỷ lệ hồ sơ trực tuyến", simulated=False):

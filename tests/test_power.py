@@ -1,4 +1,4 @@
-"""Minimum detectable effects (analysis.power): contracts, monotonicity, refusals, CLI."""
+"""Minimum detectable effects (analysis.models.power): contracts, monotonicity, refusals, CLI."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from analysis import cli, power, simulate
+from analysis import cli
+from analysis.models import power, simulate
 from analysis.errors import Refused
 
 FAST = power.PowerSpec(n_sims=300)

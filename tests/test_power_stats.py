@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from analysis import did, power, simulate
+from analysis.models import did, power, simulate
 
 pytestmark = pytest.mark.slow
 

@@ -1,11 +1,11 @@
-"""Scenario curves and the procedure-to-province translation (analysis.scenarios)."""
+"""Scenario curves and the procedure-to-province translation (analysis.models.scenarios)."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from analysis import scenarios
+from analysis.models import scenarios
 
 R = scenarios.ResponseRange(0.0, 0.05, 0.15)
 

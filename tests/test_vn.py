@@ -5,7 +5,7 @@ import unicodedata
 
 import pytest
 
-from analysis import vn
+from analysis.data import vn
 
 
 class TestParseInt:

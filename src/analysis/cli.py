@@ -12,8 +12,8 @@ import argparse
 import importlib
 import sys
 
-from .errors import DataError, Refused, UnknownProvinceError
-from .params import ParameterError
+from analysis.errors import DataError, Refused, UnknownProvinceError
+from analysis.errors import ParameterError
 
 #: Command name -> module in analysis.commands, in the order ``analysis --help`` lists them.
 COMMANDS = {

@@ -44,3 +44,11 @@ class UnknownProvinceError(ValueError):
     def __init__(self, name: str, known: list[str]):
         self.name, self.known = name, known
         super().__init__(f"unknown province '{name}'; known provinces: {', '.join(known)}")
+
+
+class ParameterError(ValueError):
+    """Raised when a notebook parameter is unknown, of the wrong type or out of range."""
+
+    def __init__(self, notebook: str, name: str, problem: str):
+        self.notebook, self.name, self.problem = notebook, name, problem
+        super().__init__(f"{notebook}: parameter '{name}': {problem}")

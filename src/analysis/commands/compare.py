@@ -6,8 +6,9 @@ from __future__ import annotations
 import json
 import textwrap
 
-from .. import compare, data
-from ..params import ParameterError
+from analysis.models import compare
+from analysis import data
+from analysis.errors import ParameterError
 
 NAME = "compare"
 HELP = ("Compare provinces figure by figure: the indicator matrix, derived shares and a "

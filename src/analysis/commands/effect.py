@@ -7,8 +7,10 @@ import json
 import math
 from pathlib import Path
 
-from .. import data, did, its, panel, vn
-from ..params import ParameterError
+from analysis import data
+from analysis.models import did, its
+from analysis.data import panel, vn
+from analysis.errors import ParameterError
 
 NAME = "effect"
 HELP = ("Estimate a policy's effect on the online share from a monthly procedure-level panel "

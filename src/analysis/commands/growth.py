@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import json
 
-from .. import data, growth
-from ..overview import NATIONAL_TARGET_PCT
-from ..params import ParameterError
-from ..schema import SCOPES
-from ..vn import parse_date
+from analysis import data
+from analysis.models import growth
+from analysis.data.observations import NATIONAL_TARGET_PCT
+from analysis.errors import ParameterError
+from analysis.data.schema import SCOPES
+from analysis.data.vn import parse_date
 
 NAME = "growth"
 HELP = ("Fit the online-dossier-rate growth curve of a province (binomial/fractional logit GLM) with "

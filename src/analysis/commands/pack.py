@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import sys
 
-from .. import config
+from analysis import config
 
 NAME = "pack"
 HELP = "Run the notebooks of a parameter file with papermill and publish the figure pack."
@@ -41,10 +41,10 @@ def add_arguments(parser) -> None:
 
 
 def run(args) -> int:
-    from .. import pack  # imported here: `analysis --help` stays fast
+    from analysis import pack  # imported here: `analysis --help` stays fast
 
     if args.jobs is not None and args.jobs < 1:
-        from ..params import ParameterError
+        from analysis.errors import ParameterError
         raise ParameterError("pack", "--jobs", f"must be at least 1, got {args.jobs}")
     try:
         result = pack.build(args.params, args.out, args.data, jobs=args.jobs, timeout=args.timeout,
@@ -74,9 +74,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return run(args)
     except Exception as exc:  # the same bad-input statuses and messages as analysis.cli
-        from ..data import DataError, UnknownProvinceError
-        from ..errors import Refused
-        from ..params import ParameterError
+        from analysis.data import DataError, UnknownProvinceError
+        from analysis.errors import Refused
+        from analysis.errors import ParameterError
 
         if isinstance(exc, DataError):
             print(f"{len(exc.problems)} problem(s) in the data:", file=sys.stderr)

@@ -6,8 +6,10 @@ import json
 from dataclasses import replace
 from pathlib import Path
 
-from .. import data, panel, power, vn
-from ..params import ParameterError
+from analysis import data
+from analysis.data import panel, vn
+from analysis.models import power
+from analysis.errors import ParameterError
 from .effect import json_ready, simulated_truth
 
 NAME = "power"

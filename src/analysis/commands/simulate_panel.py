@@ -6,9 +6,11 @@ import json
 from dataclasses import replace
 from pathlib import Path
 
-from .. import data, panel, power, simulate, vn
-from ..params import ParameterError
-from ..plotting import _atomic_write
+from analysis import data
+from analysis.data import panel, vn
+from analysis.models import power, simulate
+from analysis.errors import ParameterError
+from analysis.files import atomic_write
 from .effect import file_sha256, sidecar_path
 
 NAME = "simulate-panel"
@@ -80,7 +82,7 @@ def run(args) -> int:
     try:
         panel.write_panel(frame, out)
         truth["panel_sha256"] = file_sha256(out)
-        _atomic_write(side, lambda p: p.write_text(json.dumps(truth, ensure_ascii=False, indent=2) + "\n",
+        atomic_write(side, lambda p: p.write_text(json.dumps(truth, ensure_ascii=False, indent=2) + "\n",
                                                    encoding="utf-8"))
     except OSError as exc:
         raise ParameterError("simulate-panel", "--out", f"cannot write {out} ({exc.filename}: "

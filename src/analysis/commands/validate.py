@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from .. import config, data
+from analysis import config, data
 
 NAME = "validate"
 HELP = "Check the data folder; exit 0 when valid, 2 with one line per problem otherwise."

@@ -15,12 +15,13 @@ import matplotlib.dates as mdates
 import numpy as np
 import pandas as pd
 
-from . import growth, plotting
-from .data import Dataset
-from .errors import Refused
-from .overview import NATIONAL_TARGET_PCT, ONLINE_RATE, format_period, format_value
-from .params import COMMON, Param
-from .schema import SCOPES
+from analysis.models import growth
+from analysis.reports import plotting
+from analysis.data import Dataset
+from analysis.errors import Refused
+from analysis.data.observations import NATIONAL_TARGET_PCT, ONLINE_RATE, format_period, format_value
+from analysis.reports.params import COMMON, Param
+from analysis.data.schema import SCOPES
 
 PARAMETERS = {
     "province": Param("province", "Province to model (any spelling in data/admin_units.csv)."),

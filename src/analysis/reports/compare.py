@@ -13,10 +13,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import compare, plotting
-from .data import Dataset
-from .overview import format_period
-from .params import COMMON, Param
+from analysis.models import compare
+from analysis.reports import plotting
+from analysis.data import Dataset
+from analysis.data.observations import format_period
+from analysis.reports.params import COMMON, Param
 
 PARAMETERS = {
     "provinces": Param("provinces", "Two or more provinces to compare (any spelling or alias in data/admin_units.csv)."),

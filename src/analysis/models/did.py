@@ -48,8 +48,8 @@ import pandas as pd
 from scipy import linalg, optimize, sparse, stats
 from scipy.special import expit
 
-from .errors import Refused
-from .panel import check_months, policy_months, select_province
+from analysis.errors import Refused
+from analysis.data.panel import check_months, policy_months, select_province
 
 #: Fewest pre-period months for a difference-in-differences (one reference month and
 #: at least two leads to look at pre-trends).

@@ -12,7 +12,7 @@ The YAML format (``packs/default.yaml``)::
           province: ["Nghệ An", "Hòa Bình"]
         timeout: 300               # optional, per run entry
         spec: module:ATTR          # optional: the typed parameter specification, instead of
-                                   # analysis.params.NOTEBOOK_SPECS; or an inline mapping
+                                   # analysis.reports.params.NOTEBOOK_SPECS; or an inline mapping
                                    # name -> {kind, help, nullable, choices, min, max}
 
 A parameter whose kind is itself a list (``provinces``, ``floats``, ``strs``) takes a list
@@ -20,7 +20,7 @@ of lists in a grid (one run per inner list); a flat list is one value. ``data_di
 ``output_dir`` are set by the runner and may not appear in a grid.
 
 Everything here is checked before any kernel starts: :func:`load` raises
-:class:`analysis.params.ParameterError` (exit status 2) naming the notebook, the
+:class:`analysis.reports.params.ParameterError` (exit status 2) naming the notebook, the
 parameter and the problem.
 """
 
@@ -37,8 +37,11 @@ from pathlib import Path
 
 import yaml
 
-from . import config, params, vn
-from .params import COMMON, Param, ParameterError
+from analysis import config
+from analysis.reports import params
+from analysis.data import vn
+from analysis.errors import ParameterError
+from analysis.reports.params import COMMON, Param
 
 #: Parameters the runner sets itself; a grid may not name them.
 RUNNER_PARAMS = ("data_dir", "output_dir")
@@ -85,7 +88,7 @@ class PackSpec:
 
 
 def run_name(stem: str, parameters: dict) -> str:
-    """Return the run name: the same rule as :func:`analysis.plotting.figure_name`
+    """Return the run name: the same rule as :func:`analysis.reports.plotting.figure_name`
     (repeated here so that reading a parameter file does not import matplotlib)."""
     parts = [vn.ascii_slug(stem).replace("-", "_")]
     for k, v in sorted(parameters.items()):
@@ -123,7 +126,7 @@ def resolve_spec(stem: str, spec_field) -> dict[str, Param]:
     """Return the parameter specification of notebook ``stem``.
 
     ``spec_field`` is the run entry's ``spec:``: None (use the registry
-    :data:`analysis.params.NOTEBOOK_SPECS`), ``"module:ATTR"``, or an inline mapping
+    :data:`analysis.reports.params.NOTEBOOK_SPECS`), ``"module:ATTR"``, or an inline mapping
     (to which the common ``data_dir``/``output_dir`` are added). Raises ParameterError
     when none can be found.
     """
@@ -143,7 +146,7 @@ def resolve_spec(stem: str, spec_field) -> dict[str, Param]:
 def validate(stem: str, spec: dict[str, Param], values: dict, data_dir, cache: dict | None = None) -> dict:
     """Return ``values`` checked against ``spec`` (canonical, JSON types).
 
-    Same rules as :func:`analysis.params.check`, for a registered spec or one given in
+    Same rules as :func:`analysis.reports.params.check`, for a registered spec or one given in
     the parameter file; ``cache`` (a dict) keeps the loaded data between calls. Raises ParameterError
     for an unknown name, a wrong type, a value out of range or an unknown province.
     """
@@ -154,7 +157,7 @@ def validate(stem: str, spec: dict[str, Param], values: dict, data_dir, cache: d
 
     def dataset_loader():
         if "ds" not in cache:
-            from .data import load
+            from analysis.data import load
             cache["ds"] = load(data_dir)
         return cache["ds"]
 

@@ -5,56 +5,20 @@ from __future__ import annotations
 import matplotlib.dates as mdates
 import pandas as pd
 
-from . import plotting
-from .data import Dataset
-from .params import COMMON, Param
-from .schema import SCOPES
+from analysis.reports import plotting
+from analysis.data import Dataset
+from analysis.reports.params import COMMON, Param
+from analysis.data.observations import (  # noqa: F401  (re-exported for the notebooks)
+    NATIONAL_TARGET_PCT, ONLINE_RATE, format_period, format_value, online_rate_observations,
+    province_observations)
+from analysis.data.schema import SCOPES
 
-#: The indicator every growth and overview analysis of uptake is about.
-ONLINE_RATE = "online_dossier_rate"
-
-#: Decision 942/QĐ-TTg (15 Jun 2021): at least 80% of dossiers processed online by 2025.
-NATIONAL_TARGET_PCT = 80.0
 NATIONAL_TARGET_LABEL = "National target 80% by 2025 (Decision 942/QĐ-TTg)"
 
 PARAMETERS = {
     "province": Param("province", "Province to describe (any spelling in data/admin_units.csv)."),
     **COMMON,
 }
-
-_BOUND_PREFIX = {"exact": "", "lower": "> ", "upper": "< ", "approximate": "≈ "}
-
-
-def format_period(row) -> str:
-    """Return the period of an observation as text: '15/01/2023–15/02/2023' or 'as of 06/08/2025'."""
-    end = row["period_end"].strftime("%d/%m/%Y")
-    if row["period_type"] == "as_of" or pd.isna(row["period_start"]):
-        return f"as of {end}"
-    return f"{row['period_start'].strftime('%d/%m/%Y')}–{end}"
-
-
-def format_value(row) -> str:
-    """Return the value with its bound and unit, e.g. '> 44%' or '224,930 dossiers'."""
-    v = row["value"]
-    if v == int(v):
-        num = f"{int(v):,}"
-    elif abs(v) >= 0.01:
-        num = f"{v:,.2f}".rstrip("0").rstrip(".")
-    else:  # keep small values visible: 0.004 is not "0"
-        num = f"{v:.2g}"
-    unit = "%" if row["unit"] == "percent" else f" {row['unit']}"
-    frac = ""
-    if pd.notna(row["denominator"]):
-        top = f"{int(row['numerator']):,}/" if pd.notna(row["numerator"]) else "of "
-        frac = f" ({top}{int(row['denominator']):,})"
-    return f"{_BOUND_PREFIX[row['bound']]}{num}{unit}{frac}"
-
-
-def province_observations(ds: Dataset, province: str) -> pd.DataFrame:
-    """Return the observations of ``province`` (canonicalised; UnknownProvinceError if unknown)."""
-    name = ds.canonical_province(province)
-    return ds.observations[ds.observations["province"] == name].copy()
-
 
 def indicator_table(ds: Dataset, province: str) -> pd.DataFrame:
     """Return one row per observation of ``province``: indicator title, scope, subunit,
@@ -81,12 +45,6 @@ def coverage_summary(ds: Dataset) -> pd.DataFrame:
     out = g.agg(n=("obs_id", "size"), scopes=("scope", lambda s: ", ".join(sorted(set(s)))),
                 first=("period_end", "min"), last=("period_end", "max"))
     return out.reset_index()
-
-
-def online_rate_observations(ds: Dataset, province: str) -> pd.DataFrame:
-    """Return the online-dossier-rate observations of ``province``, oldest first."""
-    obs = province_observations(ds, province)
-    return obs[obs["indicator"] == ONLINE_RATE].sort_values("period_end").reset_index(drop=True)
 
 
 def describe_online_rates(ds: Dataset, province: str) -> str:

@@ -35,8 +35,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import config, pack_html, pack_manifest, pack_spec
-from .pack_spec import PackSpec, Run
+from analysis import config
+from analysis.pack import html as pack_html, manifest as pack_manifest, spec as pack_spec
+from analysis.pack.spec import PackSpec, Run
 
 LOCK_NAME = ".pack.lock"
 #: Figure file kinds written by plotting.save, gathered per figure name.
@@ -228,7 +229,7 @@ def _forkserver():
     re-importing them per worker (spawn) or forking a parent that may hold threads.
     """
     ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(["analysis.pack_exec", "papermill", "nbconvert", "nbformat"])
+    ctx.set_forkserver_preload(["analysis.pack.execute", "papermill", "nbconvert", "nbformat"])
     from multiprocessing import forkserver
 
     forkserver.ensure_running()
@@ -236,14 +237,14 @@ def _forkserver():
 
 
 def _pool(jobs: int) -> cf.ProcessPoolExecutor:
-    from . import pack_exec
+    from analysis.pack import execute as pack_exec
 
     return cf.ProcessPoolExecutor(max_workers=jobs, mp_context=_forkserver(), initializer=pack_exec.init_worker)
 
 
 def _cross_check(items: list[tuple[str, tuple[str, ...]]]) -> str | None:
     """Worker-side papermill.inspect_notebook check (keeps papermill out of the main process)."""
-    from .params import ParameterError
+    from analysis.errors import ParameterError
 
     runs = [Run(Path(nb), {}, 1.0, names) for nb, names in items]
     try:
@@ -270,7 +271,7 @@ def build(params_file: str | Path, out_root: str | Path | None = None, data_dir:
     interrupted (the published pack is left as it was). A failing notebook does not
     raise: its record says ``"failed"``.
     """
-    from .params import ParameterError
+    from analysis.errors import ParameterError
 
     started = time.monotonic()
     data_path = config.resolve_data_dir(data_dir)
@@ -356,8 +357,8 @@ def _execute(todo: list[Run], tmp: Path, data_path: Path, jobs: int, results: di
         return
     from tqdm import tqdm
 
-    from . import pack_exec
-    from .params import ParameterError
+    from analysis.pack import execute as pack_exec
+    from analysis.errors import ParameterError
 
     executor = _pool(min(jobs, len(todo)))
     try:

@@ -14,8 +14,8 @@ import subprocess
 from importlib import metadata
 from pathlib import Path
 
-from . import config
-from .pack_spec import file_sha256
+from analysis import config
+from analysis.pack.spec import file_sha256
 
 #: Distributions whose versions can change a figure or a rendered notebook.
 PACKAGES = ("numpy", "pandas", "scipy", "statsmodels", "matplotlib", "seaborn", "pandera",
@@ -107,7 +107,8 @@ def plan_digest(params_file: Path, data_digest: str, code_digest: str, versions:
     """
     import yaml
 
-    from . import params, pack_spec
+    from analysis.reports import params
+    from analysis.pack import spec as pack_spec
 
     path = Path(params_file)
     try:
@@ -135,7 +136,7 @@ def plan_digest(params_file: Path, data_digest: str, code_digest: str, versions:
 
 def spec_from_manifest(manifest: dict, params_file: Path):
     """Return the PackSpec recorded in a previous pack's ``manifest`` (see plan_digest)."""
-    from .pack_spec import PackSpec, Run
+    from analysis.pack.spec import PackSpec, Run
 
     runs = tuple(Run((config.REPO_ROOT / r["notebook_path"]).resolve(), r["parameters"], r["timeout"],
                      tuple(r["spec_names"])) for r in manifest["runs"])

@@ -14,14 +14,14 @@ them with fast, vectorized estimators that track the full ones closely:
 - **DiD**: two-way fixed-effects OLS on the procedures' empirical logit shares. With a
   balanced panel its coefficient is the difference between the discounted and other
   procedures' mean change in logit share (post minus pre), and its cluster-robust test
-  is a Welch t on the per-procedure changes. The full estimator (:mod:`analysis.did`) is
+  is a Welch t on the per-procedure changes. The full estimator (:mod:`analysis.models.did`) is
   a binomial GLM weighting each cell by its dossiers, with a wild cluster bootstrap; when
   extra-binomial month-to-month noise dominates binomial noise (it does at these
   volumes) the two have similar precision. The critical value is calibrated by
   simulating the same design with no effect, so the test has size 5% by construction;
   tests/test_power_stats.py checks that the full GLM test reaches roughly the target
   power at the fast MDE.
-- **ITS**: exactly the test of :mod:`analysis.its` (OLS segmented regression on the
+- **ITS**: exactly the test of :mod:`analysis.models.its` (OLS segmented regression on the
   logit share, critical value the worst case over the autocorrelations each series'
   residuals do not rule out), vectorized over series with one null distribution per design.
 
@@ -39,9 +39,9 @@ import numpy as np
 import pandas as pd
 from scipy.special import expit, logit
 
-from . import its as its_mod
-from .errors import Refused
-from .simulate import PanelDesign, ar1, simulate_arrays
+from analysis.models import its as its_mod
+from analysis.errors import Refused
+from analysis.models.simulate import PanelDesign, ar1, simulate_arrays
 
 DESIGNS = ("did", "its")
 
@@ -77,7 +77,7 @@ class PowerSpec:
         """Raise Refused when the design cannot be analysed, ValueError for bad values."""
         if self.design not in DESIGNS:
             raise ValueError(f"design must be one of {DESIGNS}, got {self.design!r}")
-        from . import did as did_mod
+        from analysis.models import did as did_mod
         mins = {"did": (did_mod.MIN_MONTHS_PRE, did_mod.MIN_MONTHS_POST),
                 "its": (its_mod.MIN_MONTHS_PRE, its_mod.MIN_MONTHS_POST)}[self.design]
         if self.months_pre < mins[0] or self.months_post < mins[1]:
@@ -303,7 +303,7 @@ def estimate_noise(panel: pd.DataFrame, policy_date, province: str | None = None
     the DiD effect is read). Raises
     Refused when the pre-period has fewer than 3 months.
     """
-    from .panel import policy_months, select_province
+    from analysis.data.panel import policy_months, select_province
     province, rows = select_province(panel, province)
     last_pre, transition, first_post = policy_months(policy_date)
     pre = rows[(rows["month"] <= last_pre) & (rows["total"] > 0)]

@@ -17,7 +17,7 @@ simulated null, so a reader sees how much the naive test would mislead.
 
 The effect is a change in the province-wide share (all procedures), not in the
 discounted procedures' share: a discount on a few procedures moves it by their share of
-dossiers times their uplift (see :mod:`analysis.scenarios`). Anything else that changed
+dossiers times their uplift (see :mod:`analysis.models.scenarios`). Anything else that changed
 at the same time, notably Circular 63/2023/TT-BTC three weeks after Nghệ An's discount,
 is in the estimate too: the ITS cannot separate them, which is why it is secondary.
 
@@ -34,8 +34,8 @@ import numpy as np
 import pandas as pd
 from scipy.special import expit, logit
 
-from .errors import Refused
-from .panel import check_months, policy_months, select_province
+from analysis.errors import Refused
+from analysis.data.panel import check_months, policy_months, select_province
 
 #: Fewest months before the policy: with fewer, the pre-trend and the autocorrelation
 #: cannot both be estimated.

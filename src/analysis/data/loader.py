@@ -5,7 +5,7 @@ listing every problem found (file, line, column, reason). ``validate()`` returns
 problems as a list. Nothing downstream reads the CSV files directly.
 
 The reading is deliberately strict: Vietnamese number and date conventions are parsed
-by :mod:`analysis.vn`, which refuses anything ambiguous; text is NFC-normalised; a BOM,
+by :mod:`analysis.data.vn`, which refuses anything ambiguous; text is NFC-normalised; a BOM,
 CRLF line endings and semicolon-delimited spreadsheet exports are accepted.
 """
 
@@ -19,9 +19,10 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 
-from . import config, vn
-from .errors import DataError, Problem, UnknownProvinceError
-from .schema import COUNT_UNITS, LOAD_ORDER, TABLES, Field
+from analysis import config
+from analysis.data import vn
+from analysis.errors import DataError, Problem, UnknownProvinceError
+from analysis.data.schema import COUNT_UNITS, LOAD_ORDER, TABLES, Field
 
 __all__ = ["DataError", "Dataset", "Problem", "UnknownProvinceError", "load", "validate"]
 

@@ -54,11 +54,11 @@ from scipy import stats
 from scipy.special import expit, logit
 from statsmodels.tools.sm_exceptions import PerfectSeparationWarning
 
-from .data import Dataset
-from .errors import Refused
-from .overview import NATIONAL_TARGET_PCT, ONLINE_RATE, format_value, online_rate_observations
-from .params import ParameterError
-from .schema import SCOPES
+from analysis.data import Dataset
+from analysis.errors import Refused
+from analysis.data.observations import NATIONAL_TARGET_PCT, ONLINE_RATE, format_value, online_rate_observations
+from analysis.errors import ParameterError
+from analysis.data.schema import SCOPES
 
 DAYS_PER_YEAR = 365.25
 #: Where an 'as of' figure (start not stated) is placed in time.

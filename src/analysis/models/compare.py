@@ -28,10 +28,10 @@ from itertools import combinations
 
 import pandas as pd
 
-from .data import Dataset
-from .errors import Refused
-from .overview import format_period
-from .schema import SCOPES
+from analysis.data import Dataset
+from analysis.errors import Refused
+from analysis.data.observations import format_period
+from analysis.data.schema import SCOPES
 
 #: Default maximum distance in days between two figures' reference dates (interval
 #: midpoints, or 'as of' dates) for them to count as the same period: one year (366 days

@@ -11,8 +11,6 @@ Fonts: DejaVu Sans, shipped with matplotlib, covers the Vietnamese precomposed l
 
 from __future__ import annotations
 
-import os
-import tempfile
 import textwrap
 import unicodedata
 from pathlib import Path
@@ -22,7 +20,8 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import seaborn as sns
 
-from . import vn
+from analysis.data import vn
+from analysis.files import atomic_write
 
 #: Okabe-Ito colour-blind-safe palette.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
@@ -144,19 +143,6 @@ class SavedFigure(dict):
         return f"*{self!r}*"
 
 
-def _atomic_write(path: Path, write) -> None:
-    """Write through ``write(tmp_path)`` then move into place: no half-written file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    os.close(fd)
-    try:
-        write(Path(tmp))
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def save(fig, name: str, out_dir: str | Path, *, caption: str, alt_text: str,
          data: pd.DataFrame | None = None, simulated: bool = False) -> dict[str, Path]:
     """Save ``fig`` as ``name``.png and .svg in ``out_dir`` with its data and caption.
@@ -168,16 +154,16 @@ def save(fig, name: str, out_dir: str | Path, *, caption: str, alt_text: str,
     """
     out = Path(out_dir)
     paths = SavedFigure((k, out / f"{name}.{k}") for k in ("png", "svg", "csv", "txt"))
-    _atomic_write(paths["png"], lambda p: fig.savefig(p, format="png", metadata={"Software": None}))
-    _atomic_write(paths["svg"], lambda p: fig.savefig(p, format="svg", metadata={"Date": None, "Creator": None}))
+    atomic_write(paths["png"], lambda p: fig.savefig(p, format="png", metadata={"Software": None}))
+    atomic_write(paths["svg"], lambda p: fig.savefig(p, format="svg", metadata={"Date": None, "Creator": None}))
     if data is not None:
         frame = data.copy()
         if simulated:
             frame.insert(0, "data_status", SIMULATED_MARK)
-        _atomic_write(paths["csv"], lambda p: frame.to_csv(p, index=False, lineterminator="\n"))
+        atomic_write(paths["csv"], lambda p: frame.to_csv(p, index=False, lineterminator="\n"))
     else:
         paths.pop("csv")
     prefix = f"{SIMULATED_MARK}. " if simulated else ""
     text = f"{prefix}{_t(caption)}\n\nAlt text: {prefix}{_t(alt_text)}\n"
-    _atomic_write(paths["txt"], lambda p: p.write_text(text, encoding="utf-8"))
+    atomic_write(paths["txt"], lambda p: p.write_text(text, encoding="utf-8"))
     return paths

@@ -16,10 +16,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import did, its, panel as panel_mod, plotting, power, scenarios, simulate
-from .data import Dataset
-from .errors import Refused
-from .params import COMMON, Param
+from analysis.models import did, its, power, scenarios, simulate
+from analysis.data import panel as panel_mod
+from analysis.reports import plotting
+from analysis.data import Dataset
+from analysis.errors import Refused
+from analysis.reports.params import COMMON, Param
 
 PARAMETERS = {
     "province": Param("province", "Province whose fee discount is studied (any spelling in data/admin_units.csv)."),
@@ -107,7 +109,7 @@ class PanelInput:
 def load_or_simulate(ds: Dataset, policy: PolicyInfo, panel_path: Path | None, seed: int) -> PanelInput:
     """Return the panel at ``panel_path`` (validated), or a SIMULATED one when it is None.
 
-    The simulated panel uses the seeds' calibration (:mod:`analysis.simulate`) with the
+    The simulated panel uses the seeds' calibration (:mod:`analysis.models.simulate`) with the
     policy's province and date and a true effect of 0.2 on the logit scale. Raises
     PanelError for a bad panel file.
     """
@@ -357,7 +359,7 @@ def _sim_caption(inp: PanelInput, scope: str = "discounted") -> str:
                  f"{t['true_national_effect_pp_province'] or 0:+.2f} pp from the national policy")
     else:
         truth = f"true effect {t['true_effect_pp_discounted']:+.2f} pp on the discounted procedures"
-    return f"SIMULATED data from analysis.simulate (seed {t['seed']}), {truth}: not an observation. "
+    return f"SIMULATED data from analysis.models.simulate (seed {t['seed']}), {truth}: not an observation. "
 
 
 def event_study_figure(est: Estimates, ds: Dataset, policy: PolicyInfo, inp: PanelInput):

@@ -6,9 +6,9 @@ A panel file is a CSV with one row per province, procedure and month::
     Nghệ An,Cấp giấy phép xây dựng,2023-11,1.234,2.870,true
 
 It is what a provincial TTHC information system can export, and what the
-difference-in-differences (:mod:`analysis.did`) and interrupted-time-series
-(:mod:`analysis.its`) estimators need. No such file is public (see DOMAIN.md);
-:mod:`analysis.simulate` writes simulated ones in the same format.
+difference-in-differences (:mod:`analysis.models.did`) and interrupted-time-series
+(:mod:`analysis.models.its`) estimators need. No such file is public (see DOMAIN.md);
+:mod:`analysis.models.simulate` writes simulated ones in the same format.
 
 The reading is as strict as for ``data/``: a BOM, CRLF line endings and semicolon
 delimiters are accepted; counts may use Vietnamese thousands grouping ("1.234");
@@ -31,8 +31,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import vn
-from .data import DataError, Problem, UnknownProvinceError, _header_problems, _read_rows
+from analysis.data import vn
+from analysis.data.loader import DataError, Problem, UnknownProvinceError, _header_problems, _read_rows
 
 #: The columns of a panel file, in the order they are written.
 COLUMNS = ("province", "procedure", "month", "online", "total", "discounted")
@@ -76,7 +76,7 @@ def parse_month(text: str) -> pd.Period:
 def _province_resolver(dataset, data_dir):
     """Return a function name -> canonical province (ValueError when unknown)."""
     if dataset is None:
-        from .data import load
+        from analysis.data.loader import load
         dataset = load(data_dir)
 
     def resolve(name: str) -> str:
@@ -221,7 +221,7 @@ def select_province(panel: pd.DataFrame, province: str | None = None) -> tuple[s
     :class:`analysis.errors.Refused` when it holds several and none is named, or the
     named one has no rows.
     """
-    from .errors import Refused
+    from analysis.errors import Refused
     provinces = list(dict.fromkeys(panel["province"]))
     if province is None:
         if len(provinces) != 1:
@@ -240,12 +240,12 @@ def write_panel(frame: pd.DataFrame, path: str | Path) -> Path:
     Months are written YYYY-MM, flags true/false, so the file validates with
     :func:`read_panel` (no comment lines: CSV has none). Returns the path.
     """
-    from .plotting import _atomic_write
+    from analysis.files import atomic_write
     out = frame[list(COLUMNS)].copy()
     out["month"] = out["month"].astype(str)
     out["discounted"] = out["discounted"].map(lambda b: "true" if b else "false")
     path = Path(path)
-    _atomic_write(path, lambda p: out.to_csv(p, index=False, lineterminator="\n"))
+    atomic_write(path, lambda p: out.to_csv(p, index=False, lineterminator="\n"))
     return path
 
 
@@ -274,7 +274,7 @@ def check_months(design: str, min_pre: int, min_post: int, policy_date, province
     month is left out), followed by ``advice``."""
     if n_pre >= min_pre and n_post >= min_post:
         return
-    from .errors import Refused
+    from analysis.errors import Refused
     raise Refused(
         f"{design} needs at least {min_pre} months before and {min_post} after the policy "
         f"({pd.Timestamp(policy_date).date()}); the panel for {province} has {n_pre} before and {n_post} after"

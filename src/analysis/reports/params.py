@@ -18,23 +18,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
 
-from . import config, vn
+from analysis import config
+from analysis.errors import ParameterError  # noqa: F401  (re-exported)
+from analysis.data import vn
 
 #: notebook file stem -> "module:attribute" of its parameter specification.
 NOTEBOOK_SPECS: dict[str, str] = {
-    "01_data_overview": "analysis.overview:PARAMETERS",
-    "02_online_rate_growth": "analysis.growth_report:PARAMETERS",
-    "03_fee_discount": "analysis.discount_report:PARAMETERS",
-    "04_province_comparison": "analysis.compare_report:PARAMETERS",
+    "01_data_overview": "analysis.reports.overview:PARAMETERS",
+    "02_online_rate_growth": "analysis.reports.growth:PARAMETERS",
+    "03_fee_discount": "analysis.reports.discount:PARAMETERS",
+    "04_province_comparison": "analysis.reports.compare:PARAMETERS",
 }
 
-
-class ParameterError(ValueError):
-    """Raised when a notebook parameter is unknown, of the wrong type or out of range."""
-
-    def __init__(self, notebook: str, name: str, problem: str):
-        self.notebook, self.name, self.problem = notebook, name, problem
-        super().__init__(f"{notebook}: parameter '{name}': {problem}")
 
 
 @dataclass(frozen=True)
@@ -181,7 +176,7 @@ def check(notebook: str, values: dict | None = None, **kwargs) -> Parameters:
 
     def dataset_loader():
         if "ds" not in cache:
-            from .data import load
+            from analysis.data import load
             cache["ds"] = load(values.get("data_dir"))
         return cache["ds"]
 
