@@ -10,7 +10,7 @@ PARAMS ?= packs/default.yaml
 JOBS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help setup test test-fast pack lab validate benchmark strip clean
+.PHONY: help setup test test-fast pack lab validate benchmark strip messages clean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  %-12s %s\n", $$1, $$2}'
@@ -45,6 +45,11 @@ benchmark: $(STAMP) ## Run the benchmarks in benchmarks/ (results printed and wr
 
 strip: $(STAMP) ## Strip outputs from the notebooks before committing
 	$(BIN)/nbstripout notebooks/*.ipynb
+
+messages: $(STAMP) ## Extract marked messages into the .pot and merge them into the Vietnamese .po
+	$(BIN)/pybabel extract -F babel.cfg -k _ -k N_ -k ngettext:1,2 --no-location --sort-output \
+		--project vn-online-services-analysis -o src/analysis/locale/analysis.pot .
+	$(BIN)/pybabel update -D analysis -i src/analysis/locale/analysis.pot -d src/analysis/locale --no-fuzzy-matching
 
 clean: ## Remove the environment and generated figure packs
 	rm -rf $(VENV) figures/packs figures/latest figures/scratch figures/.building-* figures/.pack.lock

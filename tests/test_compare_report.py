@@ -115,7 +115,7 @@ def test_notebook_is_committed_without_outputs_and_is_thin():
     headings = " ".join(c.source for c in nb.cells if c.cell_type == "markdown")
     for h in ("## Parameters", "## Load inputs", "## Model", "## Figures", "## What this does not show"):
         assert h in headings
-    assert set(params.spec_for("04_province_comparison")) == {"provinces", "tolerance_days", "data_dir", "output_dir"}
+    assert set(params.spec_for("04_province_comparison")) == {"provinces", "tolerance_days", "lang", "data_dir", "output_dir"}
 
 
 def test_derived_table_is_readable(shipped):

@@ -15,7 +15,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "src" / "analysis"
 
 #: Rank of each layer: a module may import its own layer and any lower one.
 LAYERS = {
-    "config": 0, "errors": 0, "files": 0,
+    "config": 0, "errors": 0, "files": 0, "i18n": 0, "locale": 0,
     "data": 1,
     "models": 2,
     "reports": 3,

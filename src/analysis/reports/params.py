@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
 
-from analysis import config
+from analysis import config, i18n
 from analysis.errors import ParameterError  # noqa: F401  (re-exported)
 from analysis.data import vn
 
@@ -48,6 +48,8 @@ class Param:
     choices: tuple | None = None
     min: float | None = None
     max: float | None = None
+    #: Value used when a caller (a test, a script) leaves the parameter out; ``MISSING``: required.
+    default: object = ...  # Ellipsis: required
 
 
 def _is_number(v) -> bool:
@@ -182,6 +184,8 @@ def check(notebook: str, values: dict | None = None, **kwargs) -> Parameters:
 
     out = {}
     for name, p in spec.items():
+        if name not in values and p.default is not ...:
+            values[name] = p.default
         if name not in values:
             raise ParameterError(stem, name, "missing")
         out[name] = check_value(stem, name, p, values[name], dataset_loader)
@@ -189,11 +193,15 @@ def check(notebook: str, values: dict | None = None, **kwargs) -> Parameters:
         out["data_dir"] = config.resolve_data_dir(out["data_dir"])
     if "output_dir" in spec:
         out["output_dir"] = Path(out["output_dir"] or config.SCRATCH_DIR).resolve()
+    if "lang" in spec:  # every later message and number of this process is in that language
+        i18n.set_language(out["lang"])
     return Parameters(**out)
 
 
 #: Parameters every report notebook takes.
 COMMON = {
+    "lang": Param("str", "Language of everything the reader sees: 'vi' (Vietnamese) or 'en' (English).",
+                  choices=i18n.LANGS, default=i18n.DEFAULT_LANG),
     "data_dir": Param("path", "Folder with observations.csv etc.; None reads the shipped data/."),
     "output_dir": Param("path", "Folder the figures are written to; None writes to figures/scratch/."),
 }
