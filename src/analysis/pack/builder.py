@@ -3,7 +3,7 @@
 A pack folder (``figures/packs/NAME``, with ``figures/latest`` pointing at the newest
 complete one) holds::
 
-    index.html        the reviewers' page: runs with status and links, every figure + caption
+    index.html        the reviewers' page (English; index.vi.html Vietnamese): findings, runs, figures
     manifest.json     per run: parameters, status, cache key, files; input hashes, versions, git
     timings.json      per run: seconds, attempts, cached (kept apart: it differs between builds)
     notebooks/RUN.ipynb   executed copies (a failed one keeps its error)
@@ -341,7 +341,7 @@ def build(params_file: str | Path, out_root: str | Path | None = None, data_dir:
             timings["phases"] = phases
             timings["seconds_total"] = round(time.monotonic() - started, 3)
             _write_json(tmp / "timings.json", timings)
-            (tmp / "index.html").write_text(pack_html.render(tmp, manifest), encoding="utf-8")
+            pack_html.write_pages(tmp, manifest)  # index.html (English), index.vi.html
             shutil.rmtree(tmp / "work", ignore_errors=True)
             dest = _publish(tmp, out_root, spec.name)
         except BaseException:
@@ -415,6 +415,7 @@ def _assemble(spec: PackSpec, tmp: Path, results: dict, cached: dict, keys: dict
         if run.name in cached:
             figs, error, status = cached[run.name]["figures"], res["error"], res["status"]
         else:
+            found = _take_findings(tmp / "work" / run.name)
             figs, clash = _gather_figures(tmp / "work" / run.name, tmp / "figures", owners, run.name)
             status, error = res["status"], res["error"]
             if clash:
@@ -433,10 +434,33 @@ def _assemble(spec: PackSpec, tmp: Path, results: dict, cached: dict, keys: dict
             "html": f"html/{run.name}.html",
             "log": f"logs/{run.name}.log",
             "figures": figs,
+            **(_cached_findings(cached[run.name]) if run.name in cached else found),
         })
         timings["runs"][run.name] = {"seconds": res["seconds"], "attempts": res["attempts"],
                                      "cached": run.name in cached}
     return records, timings
+
+
+def _take_findings(run_dir: Path) -> dict:
+    """Return the manifest fields for the findings a run saved in ``run_dir``:
+    ``{"findings": dict or None}``, plus ``findings_error`` when the file breaks the
+    contract. Removes the file, so it is not gathered as a figure."""
+    from analysis.reports import findings as report_findings
+
+    try:
+        fields = {"findings": report_findings.read(run_dir)}
+    except report_findings.FindingsError as exc:
+        fields = {"findings": None, "findings_error": str(exc)}
+    (run_dir / report_findings.FILE_NAME).unlink(missing_ok=True)
+    return fields
+
+
+def _cached_findings(record: dict) -> dict:
+    """Return the findings fields of a run reused from the previous pack's manifest."""
+    fields = {"findings": record.get("findings")}
+    if record.get("findings_error"):
+        fields["findings_error"] = record["findings_error"]
+    return fields
 
 
 def _write_json(path: Path, obj) -> None:
