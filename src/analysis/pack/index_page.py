@@ -26,7 +26,7 @@ import unicodedata
 from pathlib import Path
 
 from analysis import i18n
-from analysis.i18n import N_, ngettext
+from analysis.i18n import N_
 from analysis.reports import findings as report_findings
 
 #: File name of each language's page. English keeps ``index.html``, the name schedulers,
@@ -180,7 +180,7 @@ def _href(record: dict, anchor: str, shown: set[str]) -> str:
 #: f-strings) and looked up per language by :func:`_texts`.
 TEXT = {
     "pack": N_("Figure pack {name}"),
-    "summary": N_("{runs}: {ok} succeeded, {failed}."),
+    "summary": N_("Runs: {n} ({ok} succeeded, {failed})."),
     "n_failed": N_("{n} failed"),
     "provenance": N_("Parameter file {params}; data {data}; git commit {commit}{dirty}."),
     "dirty": N_(" (with uncommitted changes)"),
@@ -194,6 +194,7 @@ TEXT = {
     "figures_link": N_("figures"),
     "manifest_note": N_("(parameters, input hashes, versions)"),
     "timings_note": N_("(durations)"),
+    "failures_title": N_("Failed runs: {n}"),
     "failures_note": N_("Their reports are incomplete; the error and the log say why."),
     "no_error": N_("no error message recorded"),
     "log": N_("log"),
@@ -234,9 +235,8 @@ def _header(manifest: dict, lang: str, t: dict) -> list[str]:
     other = [code for code in i18n.LANGS if code != lang]
     switch = " ".join(f'<a href="{_e(page_name(code))}" hreflang="{code}" lang="{code}">'
                       f"{_e(LANGUAGE_NAMES[code])}</a>" for code in other)
-    count = _e(ngettext("{n} run", "{n} runs", len(runs), lang)).format(n=i18n.integer(len(runs), lang))
     failed = t["n_failed"].format(n=i18n.integer(n_failed, lang))
-    summary = t["summary"].format(runs=count, ok=i18n.integer(len(runs) - n_failed, lang),
+    summary = t["summary"].format(n=i18n.integer(len(runs), lang), ok=i18n.integer(len(runs) - n_failed, lang),
                                   failed=f'<span class="{"failed" if n_failed else "ok"}">{failed}</span>')
     commit = _e(git["commit"]) if git.get("commit") else t["unknown"]
     provenance = t["provenance"].format(
@@ -275,8 +275,7 @@ def _failures(runs: list[dict], lang: str, t: dict) -> list[str]:
     failed = [r for r in runs if r["status"] != "ok"]
     if not failed:
         return []
-    title = _e(ngettext("{n} run failed", "{n} runs failed", len(failed), lang)).format(
-        n=i18n.integer(len(failed), lang))
+    title = t["failures_title"].format(n=i18n.integer(len(failed), lang))
     out = ['<section class="failures" id="failed">', f"<h2>{title}</h2>", f"<p>{t['failures_note']}</p>", "<ul>"]
     for r in failed:
         error = _e(r["error"]) if r.get("error") else t["no_error"]
