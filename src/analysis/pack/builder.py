@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from analysis import config
-from analysis.pack import html as pack_html, manifest as pack_manifest, spec as pack_spec
+from analysis.pack import html as pack_html, manifest as pack_manifest, run_findings, spec as pack_spec
 from analysis.pack.spec import PackSpec, Run
 
 LOCK_NAME = ".pack.lock"
@@ -415,7 +415,7 @@ def _assemble(spec: PackSpec, tmp: Path, results: dict, cached: dict, keys: dict
         if run.name in cached:
             figs, error, status = cached[run.name]["figures"], res["error"], res["status"]
         else:
-            found = _take_findings(tmp / "work" / run.name)
+            found = run_findings.take(tmp / "work" / run.name)  # before figures: not one of them
             figs, clash = _gather_figures(tmp / "work" / run.name, tmp / "figures", owners, run.name)
             status, error = res["status"], res["error"]
             if clash:
@@ -434,33 +434,11 @@ def _assemble(spec: PackSpec, tmp: Path, results: dict, cached: dict, keys: dict
             "html": f"html/{run.name}.html",
             "log": f"logs/{run.name}.log",
             "figures": figs,
-            **(_cached_findings(cached[run.name]) if run.name in cached else found),
+            **(run_findings.carried(cached[run.name]) if run.name in cached else found),
         })
         timings["runs"][run.name] = {"seconds": res["seconds"], "attempts": res["attempts"],
                                      "cached": run.name in cached}
     return records, timings
-
-
-def _take_findings(run_dir: Path) -> dict:
-    """Return the manifest fields for the findings a run saved in ``run_dir``:
-    ``{"findings": dict or None}``, plus ``findings_error`` when the file breaks the
-    contract. Removes the file, so it is not gathered as a figure."""
-    from analysis.reports import findings as report_findings
-
-    try:
-        fields = {"findings": report_findings.read(run_dir)}
-    except report_findings.FindingsError as exc:
-        fields = {"findings": None, "findings_error": str(exc)}
-    (run_dir / report_findings.FILE_NAME).unlink(missing_ok=True)
-    return fields
-
-
-def _cached_findings(record: dict) -> dict:
-    """Return the findings fields of a run reused from the previous pack's manifest."""
-    fields = {"findings": record.get("findings")}
-    if record.get("findings_error"):
-        fields["findings_error"] = record["findings_error"]
-    return fields
 
 
 def _write_json(path: Path, obj) -> None:
