@@ -110,11 +110,9 @@ def load_page(ws_url: str, page: Path) -> dict:
         tools.call(f"{domain}.enable")
     tools.call("Page.navigate", url=page.as_uri())
     tools.wait_for("Page.loadEventFired")
-    # Images are lazy-loaded: scroll through the page so every one is fetched, then wait.
-    tools.call("Runtime.evaluate", awaitPromise=True, expression="""(async () => {
-        for (const img of document.images) { img.loading = 'eager'; }
-        await Promise.all([...document.images].map(i => i.decode().catch(() => null)));
-    })()""")
+    # Wait until every image is decoded (or has failed), so "complete" means something.
+    tools.call("Runtime.evaluate", awaitPromise=True, expression="""Promise.all(
+        [...document.images].map(i => i.decode().catch(() => null)))""")
     tools.drain(0.5)
     facts = json.loads(tools.call("Runtime.evaluate", returnByValue=True, expression=_PAGE_FACTS)["result"]["value"])
     facts["errors"] = [e for e in tools.events

@@ -160,6 +160,8 @@ def _params_text(record: dict, lang: str) -> str:
             return "–"
         if isinstance(v, list | tuple):
             return ", ".join(show(x) for x in v)
+        if isinstance(v, bool):  # as written in the parameter file
+            return "true" if v else "false"
         if isinstance(v, float):
             return i18n.number(v, 6, lang)
         return str(v)
@@ -371,7 +373,7 @@ def _figure(pack_dir: Path, fig: dict) -> list[str]:
     img = files.get("png") or files.get("svg")
     out = ["<figure>"]
     if img:
-        out.append(f'<img src="{_e(img)}" alt="{_e(alt or fig["name"])}" loading="lazy">')
+        out.append(f'<img src="{_e(img)}" alt="{_e(alt or fig["name"])}">')
     links = " ".join(f'<a href="{_e(p)}">{_e(k.upper())}</a>' for k, p in sorted(files.items()))
     out.append(f'<figcaption><strong>{_e(fig["name"])}</strong>\n{_e(caption)}</figcaption>'
                f'<p class="files">{links}</p></figure>')
