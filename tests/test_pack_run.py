@@ -294,6 +294,8 @@ def test_interrupted_build_leaves_the_last_good_pack_and_no_temporary_folder(tmp
 def test_reviewers_pages_load_in_chromium(batch, chromium):
     """Both languages' pages of a pack with failures: every image loads, every link
     resolves, no console error, nothing fetched from the network, failed runs marked."""
+    import unicodedata
+
     from browser_tools import dead_links, load_page
 
     _, latest = batch
@@ -310,3 +312,5 @@ def test_reviewers_pages_load_in_chromium(batch, chromium):
         assert set(page["failed"]) == {"run-fails", "run-sleeps__seconds-30-0", "run-ok__label-a__n-21"}
         assert [u for u in page["requests"] if not u.startswith("file:")] == []
         assert page["errors"] == []
+        assert page["text"] == unicodedata.normalize("NFC", page["text"])
+        assert ("Các lần chạy" in page["text"]) == (lang == "vi")  # the page's own language
