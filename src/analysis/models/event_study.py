@@ -69,14 +69,12 @@ def _event_study(data: DidData, W, alpha):
     return frame, trend_p, joint_p, n_leads
 
 
-def placebo(panel: pd.DataFrame, policy_date, *, province: str | None = None, n_boot: int = 999,
-            seed: int = 12345) -> dict | None:
-    """Return the same test at a fake policy date in the middle of the pre-period.
+def placebo_data(panel: pd.DataFrame, policy_date, province: str | None = None):
+    """Return (fake date, prepared pre-period cells split at it), or None when the
+    pre-period has fewer than MIN_MONTHS_PRE + 2 months (too short to split).
 
     Only pre-period months are used (the real policy cannot leak in); the fake date is
-    the 1st of the month that splits them in half. Returns a dict with placebo_date,
-    effect_pp, beta_logit, p_value and rejects (at 5%), or None when the pre-period has
-    fewer than MIN_MONTHS_PRE + 2 months (too short to split).
+    the 1st of the month that splits them in half.
     """
     province, rows = select_province(panel, province)
     last_pre = policy_months(policy_date)[0]
@@ -85,7 +83,20 @@ def placebo(panel: pd.DataFrame, policy_date, *, province: str | None = None, n_
     if len(months) < MIN_MONTHS_PRE + 2:
         return None
     fake = months[max(MIN_MONTHS_PRE, len(months) // 2)]
-    data = prepare(pre, fake.start_time.date(), province)
+    return fake, prepare(pre, fake.start_time.date(), province)
+
+
+def placebo(panel: pd.DataFrame, policy_date, *, province: str | None = None, n_boot: int = 999,
+            seed: int = 12345) -> dict | None:
+    """Return the same test at a fake policy date in the middle of the pre-period (:func:`placebo_data`).
+
+    Returns a dict with placebo_date, effect_pp, beta_logit, p_value and rejects (at 5%),
+    or None when the pre-period is too short to split.
+    """
+    split = placebo_data(panel, policy_date, province)
+    if split is None:
+        return None
+    fake, data = split
     d = _treatment_columns(data)
     X = np.column_stack([data.X_fe, d])
     fit = fit_binomial(data.y, data.n, X)
