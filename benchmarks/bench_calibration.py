@@ -33,6 +33,7 @@ import argparse
 import datetime as dt
 import json
 import os
+import pprint
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -233,13 +234,40 @@ def table(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
+TABLE_MODULE = HERE.parent / "src" / "analysis" / "models" / "calibration_table.py"
+
+
+def write_table(results: dict) -> Path:
+    """Write the study's rows as :mod:`analysis.models.calibration_table` (a Python literal, so
+    the package reads it without data files) and return its path."""
+    keep = ("name", "n_procedures", "n_discounted", "spread", "rho", "national_step", "n_null", "n_effect",
+            "did", "bias_pp", "pretrend_linear", "pretrend_joint", "placebo", "its")
+    rows = [{k: d[k] for k in keep} for d in results["designs"]]
+    TABLE_MODULE.write_text(
+        '"""Measured by benchmarks/bench_calibration.py (written by it: do not edit by hand).\n\n'
+        'Each row is one simulated design: size at the nominal level, coverage, power and median\n'
+        'interval width of the DiD effect test by route, and size of the pre-period tests.\n"""\n\n'
+        f"COMMAND = {results['command']!r}\n"
+        f"ELAPSED_S = {round(results['elapsed_s'])!r}\n"
+        f"EFFECT_LOGIT = {results['effect_logit']!r}\n\n"
+        f"DESIGNS = {pprint.pformat(rows, width=110, sort_dicts=False)}\n",
+        encoding="utf-8")
+    return TABLE_MODULE
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--scale", type=float, default=1.0, help="multiply every design's panel counts")
     ap.add_argument("--n-width", type=int, default=40, help="effect panels per design whose intervals are computed")
     ap.add_argument("--only", type=int, nargs="*", help="indices of DESIGNS to run")
+    ap.add_argument("--table-from", type=Path, help="only write the package's table from this results JSON")
     args = ap.parse_args(argv)
+    if args.table_from:
+        res = json.loads(args.table_from.read_text())
+        print(table(res["designs"]))
+        print(f"wrote {write_table(res)}")
+        return 0
     designs = [DESIGNS[i] for i in args.only] if args.only else DESIGNS
     designs = [replace(d, n_null=max(20, int(d.n_null * args.scale)), n_effect=max(20, int(d.n_effect * args.scale)))
                for d in designs]

@@ -53,9 +53,15 @@ from scipy.special import expit
 from analysis.models.did_data import (  # noqa: F401
     FEW_TREATED_CLUSTERS, MIN_CLUSTERS_PER_GROUP, MIN_MONTHS_POST, MIN_MONTHS_PRE, DidData,
     _event_columns, _treatment_columns, prepare)
-from analysis.models.event_study import _event_study, placebo  # noqa: F401
+from analysis.i18n import N_, _, number, percent
+from analysis.models import calibration, pretrend
+from analysis.models import randomization as ri
+from analysis.models.event_study import _event_study, placebo, placebo_data  # noqa: F401
 from analysis.models.glm import GlmFit, _ame_pp, _cluster_sums, _cr1, fit_binomial, gram  # noqa: F401
 from analysis.models.wild import WEBB_POINTS, ScoreTest, score_test, webb_weights  # noqa: F401
+
+#: Route names as shown to readers (the JSON keeps the English codes).
+ROUTE_NAMES = (N_("bootstrap"), N_("randomization"))
 
 
 @dataclass
@@ -87,6 +93,16 @@ class DidResult:
                       "interval by test inversion")
     warnings: list[str] = field(default_factory=list)
     placebo: dict | None = None
+    #: which route produced p_value and the interval ("bootstrap" or "randomization"),
+    #: and the size the calibration study measured for it in the nearest design
+    inference_route: str = "bootstrap"
+    route_measured_size: float | None = None
+    route_calibrated: bool | None = None
+    calibration_design: str | None = None
+    bootstrap: dict | None = None
+    randomization: dict | None = None
+    #: both routes of the pre-period tests, their measured sizes and whether a verdict is allowed
+    pretrend: dict | None = None
     event_study: pd.DataFrame | None = None
 
     def to_dict(self) -> dict:
@@ -99,14 +115,18 @@ class DidResult:
 
 def fit_did(panel: pd.DataFrame, policy_date, *, province: str | None = None, n_boot: int = 999,
             seed: int = 12345, alpha: float = 0.05, event_study: bool = True,
-            placebo_check: bool = True) -> DidResult:
+            placebo_check: bool = True, randomization: bool = True) -> DidResult:
     """Return the difference-in-differences estimate for ``province`` in ``panel``.
 
     ``n_boot`` Webb bootstrap draws (seeded by ``seed``) give the p-value of "no effect"
     and the (1 - alpha) interval by test inversion; with ``event_study`` the lead/lag
     coefficients and the pre-trend tests are added, with ``placebo_check`` the test at a
-    fake date inside the pre-period (:func:`placebo`). Raises Refused as
-    :func:`prepare` does.
+    fake date inside the pre-period (:func:`placebo`). With ``randomization`` the
+    effect, the pre-trend tests and the placebo are also tested by randomization
+    inference over which procedures were discounted (:mod:`analysis.models.randomization`),
+    and the route that the calibration study measured to keep its level in the nearest
+    design (:mod:`analysis.models.calibration`) gives the headline p-value and interval.
+    Raises Refused as :func:`prepare` does.
     """
     data = prepare(panel, policy_date, province)
     y, n, cl, Xf = data.y, data.n, data.cluster, data.X_fe
@@ -132,15 +152,57 @@ def fit_did(panel: pd.DataFrame, policy_date, *, province: str | None = None, n_
     es_frame, pre_p, joint_p, n_leads = _event_study(data, W, alpha) if event_study else (None, None, None, 0)
     placebo_res = placebo(panel, policy_date, province=data.province, n_boot=n_boot, seed=seed) \
         if placebo_check else None
-    warnings = _warnings(data, pre_p, placebo_res)
-    return DidResult(
+    boot = {"p_value": p0, "ci_low_pp": lo_pp, "ci_high_pp": hi_pp, "ci_low_logit": lo_logit,
+            "ci_high_logit": hi_logit, "n_boot": n_boot}
+    design = calibration.nearest(data.n_treated, data.n_treated + data.n_control,
+                                 calibration.volume_spread(data.cells.groupby("procedure")["total"].mean()))
+    res = DidResult(
         placebo=placebo_res,
         method="did", province=data.province, effect_pp=effect_pp, ci_low_pp=lo_pp, ci_high_pp=hi_pp,
         p_value=p0, beta_logit=beta, ci_low_logit=lo_logit, ci_high_logit=hi_logit, se_cr1_logit=se,
         p_value_cr1=p_cr1, n_months_pre=data.n_months_pre, n_months_post=data.n_months_post,
         n_discounted_procedures=data.n_treated, n_other_procedures=data.n_control, n_boot=n_boot,
         pretrend_p_value=pre_p, pretrend_joint_p_value=joint_p, pretrend_n_leads=n_leads, baseline_share_pct=baseline,
-        warnings=warnings, event_study=es_frame)
+        event_study=es_frame, bootstrap=boot, calibration_design=design["name"])
+    if randomization:
+        _add_randomization(res, data, d, full, se, design, np.random.default_rng([seed, 1]), alpha,
+                           panel, policy_date)
+    res.warnings = _warnings(data, res)
+    return res
+
+
+def _add_randomization(res: DidResult, data: DidData, d, full, se, design, rng, alpha, panel, policy_date):
+    """Add randomization inference to ``res`` and make the study's chosen route the headline.
+
+    Fills ``randomization``, ``pretrend`` and the placebo's second route, then, when the
+    chosen effect route is randomization, replaces p_value and the interval with its own
+    (the bootstrap's stay under ``bootstrap``)."""
+    beta = float(full.params[-1])
+    e = ri.effect(data, d, beta, se, rng, alpha)
+    n = data.n
+
+    def pp(b):
+        return _ame_pp(full.eta - beta + b, b, d, n) if np.isfinite(b) else float(np.sign(b) * np.inf)
+
+    res.randomization = {"p_value": e.p_value, "ci_low_pp": pp(e.ci_low_logit), "ci_high_pp": pp(e.ci_high_logit),
+                         "ci_low_logit": e.ci_low_logit, "ci_high_logit": e.ci_high_logit,
+                         "n_assignments": e.n_assignments, "n_possible": e.n_possible, "exact": e.exact}
+    choice = calibration.effect_route(design)
+    res.inference_route, res.route_measured_size, res.route_calibrated = (
+        choice.route, choice.measured_size, choice.allowed)
+    if choice.route == "randomization":
+        r = res.randomization
+        res.p_value, res.ci_low_pp, res.ci_high_pp = r["p_value"], r["ci_low_pp"], r["ci_high_pp"]
+        res.ci_low_logit, res.ci_high_logit = r["ci_low_logit"], r["ci_high_logit"]
+        res.inference = ("randomization inference over which procedures were discounted (sharp null, "
+                         "studentized score); interval by test inversion")
+    if res.event_study is not None and res.pretrend_p_value is not None:
+        res.pretrend = pretrend.summary(data, res.pretrend_p_value, res.pretrend_joint_p_value, rng, design)
+        res.pretrend_p_value = res.pretrend["linear"]["p_value"]
+        res.pretrend_joint_p_value = res.pretrend["joint"]["p_value"]
+    if res.placebo is not None:
+        split = placebo_data(panel, policy_date, data.province)
+        res.placebo = pretrend.placebo_routes(res.placebo, split[1] if split else None, rng, design)
 
 
 def _interval(data: DidData, d, W, full, se: float, alpha: float):
@@ -172,19 +234,30 @@ def _interval(data: DidData, d, W, full, se: float, alpha: float):
     return bound(-1.0), bound(+1.0)
 
 
-def _warnings(data: DidData, pre_p, placebo_res) -> list[str]:
+def _warnings(data: DidData, res: DidResult) -> list[str]:
     """Return the warnings a reader must see next to the estimate (few treated clusters,
-    a failed pre-trend test, a placebo date that shows an 'effect')."""
+    a failed pre-trend test whose route keeps its level, a pre-trend test that does not,
+    a placebo date that shows an 'effect')."""
     warnings = []
-    if data.n_treated < FEW_TREATED_CLUSTERS:
+    if data.n_treated < FEW_TREATED_CLUSTERS and res.inference_route == "bootstrap":
         warnings.append(f"only {data.n_treated} discounted procedures: the wild cluster bootstrap is "
                         f"unreliable with fewer than {FEW_TREATED_CLUSTERS} treated clusters "
                         "(MacKinnon and Webb 2017); read the interval as indicative")
-    if pre_p is not None and pre_p < 0.10:
-        warnings.append(f"pre-trend test p = {pre_p:.3f} (linear trend of the discounted procedures "
-                        "relative to the others before the policy): the two groups were "
-                        "not moving in parallel before the policy; the difference-in-differences "
-                        "estimate is doubtful")
+    pre_p, pt = res.pretrend_p_value, res.pretrend
+    if pt is not None and not pt["verdict_allowed"]:
+        warnings.append(_("the pre-trend test's measured size in designs like this one is {size} at its "
+                          "nominal 10% (calibration study, design \"{design}\"): no verdict on pre-trends "
+                          "is given").format(size=percent(100 * pt["linear"]["measured_size"], 1),
+                                              design=pt["linear"]["calibration_design"]))
+    elif pre_p is not None and pre_p < 0.10:
+        how = "" if pt is None else _(" by {route}, whose measured size in designs like this one is {size} at "
+                                      "the nominal 10%").format(route=_(pt["linear"]["route"]),
+                                                                size=percent(100 * pt["linear"]["measured_size"], 1))
+        warnings.append(_("pre-trend test p = {p}{how} (linear trend of the discounted procedures relative "
+                          "to the others before the policy): the two groups were not moving in parallel "
+                          "before the policy; the difference-in-differences estimate is doubtful")
+                        .format(p=number(pre_p, 3, trim=False), how=how))
+    placebo_res = res.placebo
     if placebo_res is not None and placebo_res["rejects"]:
         warnings.append(f"the placebo date {placebo_res['placebo_date']} inside the pre-period shows an "
                         f"'effect' (p = {placebo_res['p_value']:.3f}): the groups' difference moves without "

@@ -83,3 +83,41 @@ def placebo_test(data: DidData, rng: np.random.Generator) -> float:
     A = ri.assignments(procs, rng)
     return ri.run_test(data.y, data.n, data.X_fe, data.cells["post"].to_numpy(float), data.cluster,
                        procs, A).p_value
+
+
+def summary(data: DidData, boot_linear: float | None, boot_joint: float | None, rng: np.random.Generator,
+            design: dict) -> dict:
+    """Return the pre-trend tests by both routes, the route shown and whether it may give a verdict.
+
+    ``boot_linear`` and ``boot_joint`` are the wild bootstrap p-values (event study);
+    ``design`` is the nearest calibration-study design
+    (:func:`analysis.models.calibration.nearest`). For each test the dict holds both
+    p-values, the route chosen from the study, its measured size at the 10% level and
+    ``p_value`` (the chosen route's); ``verdict_allowed`` is True only when the linear
+    test's route kept its level in the study (so "pre-trends detected" may be said).
+    Raises Refused when the pre-period model cannot be fitted.
+    """
+    from analysis.models import calibration
+    ri_tests = pre_period_tests(data, rng)
+    out = {"level": PRETREND_LEVEL, "n_assignments": ri_tests.n_assignments, "exact": ri_tests.exact}
+    for name, boot, rand in (("linear", boot_linear, ri_tests.linear_p_value),
+                             ("joint", boot_joint, ri_tests.joint_p_value)):
+        choice = calibration.pretrend_route(design, f"pretrend_{name}", PRETREND_LEVEL)
+        p = {"bootstrap": boot, "randomization": rand}
+        out[name] = {"p_value": p[choice.route], "p_value_bootstrap": boot, "p_value_randomization": rand,
+                     **choice.to_dict()}
+    out["verdict_allowed"] = bool(out["linear"]["calibrated"] and out["linear"]["p_value"] is not None)
+    return out
+
+
+def placebo_routes(placebo: dict | None, data: DidData | None, rng: np.random.Generator, design: dict) -> dict | None:
+    """Return the placebo dict with the randomization p-value, the route chosen from the
+    study (its measured size at 5%) and ``rejects`` decided by that route."""
+    from analysis.models import calibration
+    if placebo is None or data is None:
+        return placebo
+    choice = calibration.pretrend_route(design, "placebo", 0.05)
+    p_ri = placebo_test(data, rng)
+    p = {"bootstrap": placebo["p_value"], "randomization": p_ri}[choice.route]
+    return {**placebo, "p_value_bootstrap": placebo["p_value"], "p_value_randomization": p_ri, "p_value": p,
+            "rejects": bool(p < 0.05), **choice.to_dict()}

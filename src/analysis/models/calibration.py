@@ -1,0 +1,105 @@
+"""What the calibration study measured, and the inference route it picks for a panel.
+
+``benchmarks/bench_calibration.py`` simulates panels of many designs with a simulator
+written independently of :mod:`analysis.models.simulate` and measures, for each test the
+fee-discount report shows and each route (wild cluster score bootstrap, randomization
+inference), its size at the nominal level and its coverage. The rows are stored in
+:mod:`analysis.models.calibration_table` (written by the benchmark with ``--write-table``).
+
+For a panel at hand, :func:`nearest` finds the study design most like it (number of
+discounted and of all procedures, the spread of procedure volumes), and
+:func:`effect_route` / :func:`pretrend_route` choose the route that kept its level there.
+The result says which route produced the interval and what size the study measured for
+it, so a reader can weigh a p-value by how the test behaves in designs like this one.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from analysis.models.calibration_table import COMMAND, DESIGNS
+
+ROUTES = ("bootstrap", "randomization")
+#: A 10%-level pre-trend test may give a verdict only if its measured size is at most this.
+PRETREND_MAX_SIZE = 0.11
+#: A 5%-level effect test keeps its level when its measured size is within this of 5%.
+EFFECT_SIZE_TOLERANCE = 0.02
+#: Smallest acceptable measured coverage of a 95% interval.
+MIN_COVERAGE = 0.93
+
+
+@dataclass(frozen=True)
+class RouteChoice:
+    """The route chosen for one test, what the study measured for it, and where."""
+
+    route: str
+    measured_size: float | None
+    nominal: float
+    design: str
+    allowed: bool  # True when the measured size keeps the level (a verdict may be given)
+
+    def to_dict(self) -> dict:
+        return {"route": self.route, "measured_size": self.measured_size, "nominal_level": self.nominal,
+                "calibration_design": self.design, "calibrated": self.allowed}
+
+
+def volume_spread(volumes) -> float:
+    """Return the sd of log mean monthly volumes across procedures (0 for equal volumes)."""
+    v = np.asarray(volumes, float)
+    v = v[v > 0]
+    return float(np.std(np.log(v), ddof=1)) if len(v) > 1 else 0.0
+
+
+def nearest(n_discounted: int, n_procedures: int, spread: float) -> dict:
+    """Return the study design closest to a panel with these features.
+
+    Distance: the log-ratio of discounted procedures counts twice (the bootstrap's
+    behaviour turns on it), plus the log-ratio of all procedures and the difference of
+    volume spreads. Among equally near designs the one with more panels wins.
+    """
+    def dist(d):
+        return (2 * abs(math.log(n_discounted / d["n_discounted"]))
+                + abs(math.log(n_procedures / d["n_procedures"])) + abs(spread - d["spread"]))
+    return min(DESIGNS, key=lambda d: (round(dist(d), 6), -d["n_null"]))
+
+
+def effect_route(design: dict) -> RouteChoice:
+    """Return the route for the effect's p-value and interval in ``design``.
+
+    Routes that keep size within EFFECT_SIZE_TOLERANCE of 5% and cover at least
+    MIN_COVERAGE qualify; among them the narrower median interval (more power) wins,
+    the bootstrap on a tie. When none qualifies, the route with size nearest 5% is used
+    and ``allowed`` is False.
+    """
+    did = design["did"]
+    ok = [r for r in ROUTES if did[r]["size"] is not None and abs(did[r]["size"] - 0.05) <= EFFECT_SIZE_TOLERANCE
+          and did[r]["coverage"] >= MIN_COVERAGE]
+    if ok:
+        best = min(ok, key=lambda r: (did[r]["width_pp"] if did[r]["width_pp"] is not None else np.inf,
+                                      ROUTES.index(r)))
+    else:
+        best = min(ROUTES, key=lambda r: abs(did[r]["size"] - 0.05))
+    return RouteChoice(route=best, measured_size=did[best]["size"], nominal=0.05, design=design["name"],
+                       allowed=bool(ok))
+
+
+def pretrend_route(design: dict, test: str = "pretrend_linear", nominal: float = 0.10) -> RouteChoice:
+    """Return the route for a pre-period test (``pretrend_linear``, ``pretrend_joint``,
+    ``placebo``) in ``design``: among routes whose measured size is at most the nominal
+    level plus a Monte Carlo margin (PRETREND_MAX_SIZE at 10%, 6% at 5%), the one nearest
+    the nominal level (the most powerful that keeps its level), randomization on a tie."""
+    sizes = design[test]
+    cap = PRETREND_MAX_SIZE if nominal == 0.10 else nominal + 0.01
+    ok = [r for r in ROUTES if sizes[r] is not None and sizes[r] <= cap]
+    pool = ok or [r for r in ROUTES if sizes[r] is not None]
+    best = min(pool, key=lambda r: (abs(sizes[r] - nominal), -ROUTES.index(r)))
+    return RouteChoice(route=best, measured_size=sizes[best], nominal=nominal, design=design["name"],
+                       allowed=bool(ok))
+
+
+def study_command() -> str:
+    """Return the command that produced the stored study (for a reader who wants to rerun it)."""
+    return COMMAND
