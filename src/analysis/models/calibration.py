@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from analysis.i18n import _, percent
 from analysis.models.calibration_table import COMMAND, DESIGNS
 
 ROUTES = ("bootstrap", "randomization")
@@ -103,3 +104,37 @@ def pretrend_route(design: dict, test: str = "pretrend_linear", nominal: float =
 def study_command() -> str:
     """Return the command that produced the stored study (for a reader who wants to rerun it)."""
     return COMMAND
+
+
+# ---------------------------------------------------------------- wording for reports
+# The report modules only display these: the logic of what may be said lives here.
+
+
+def effect_note(res) -> str:
+    """Return "route: X, measured size Y at the nominal 5%" for a DidResult (translated),
+    or "" when the result has no calibration (randomization inference was not run)."""
+    if res.route_measured_size is None:
+        return ""
+    text = _("route: {route}, measured size {size} at the nominal 5% in designs like this one").format(
+        route=_(res.inference_route), size=percent(100 * res.route_measured_size, 1))
+    return text if res.route_calibrated else text + _(" (this route does not keep its level here)")
+
+
+def pretrend_note(res) -> str:
+    """Return how a DidResult's pre-trend p-value was obtained: the route and its measured
+    size at the nominal 10%, or that no route keeps its level (no verdict); translated."""
+    pt = res.pretrend
+    if pt is None:
+        return _("wild bootstrap, not calibrated")
+    lin = pt["linear"]
+    text = _("{route}, measured size {size} at the nominal 10%").format(
+        route=_(lin["route"]), size=percent(100 * lin["measured_size"], 1))
+    return text if pt["verdict_allowed"] else text + _("; not calibrated for this design: no verdict")
+
+
+def pretrend_failed(res) -> bool:
+    """Return True when a DidResult's pre-trend test rejects at 10% by a route the study
+    measured to keep its level: the only case a report may say the groups diverged before."""
+    pt = res.pretrend
+    return bool(pt is not None and pt["verdict_allowed"] and res.pretrend_p_value is not None
+                and res.pretrend_p_value < pt["level"])
