@@ -20,10 +20,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from analysis.i18n import _, percent
+from analysis.i18n import N_, _, percent
 from analysis.models.calibration_table import COMMAND, DESIGNS
 
 ROUTES = ("bootstrap", "randomization")
+#: The routes' names as readers see them (the JSON keeps the codes above).
+ROUTE_LABELS = {"bootstrap": N_("wild cluster bootstrap"), "randomization": N_("randomization inference")}
 #: A 10%-level pre-trend test may give a verdict only if its measured size is at most this.
 PRETREND_MAX_SIZE = 0.11
 #: A 5%-level effect test keeps its level when its measured size is within this of 5%.
@@ -110,13 +112,18 @@ def study_command() -> str:
 # The report modules only display these: the logic of what may be said lives here.
 
 
+def route_label(code: str) -> str:
+    """Return the reader's name of a route code, in the current language."""
+    return _(ROUTE_LABELS[code])
+
+
 def effect_note(res) -> str:
     """Return "route: X, measured size Y at the nominal 5%" for a DidResult (translated),
     or "" when the result has no calibration (randomization inference was not run)."""
     if res.route_measured_size is None:
         return ""
-    text = _("route: {route}, measured size {size} at the nominal 5% in designs like this one").format(
-        route=_(res.inference_route), size=percent(100 * res.route_measured_size, 1))
+    text = _("route: {route}, measured size {size} at the nominal {level} in designs like this one").format(
+        route=route_label(res.inference_route), size=percent(100 * res.route_measured_size, 1), level=percent(5))
     return text if res.route_calibrated else text + _(" (this route does not keep its level here)")
 
 
@@ -127,8 +134,8 @@ def pretrend_note(res) -> str:
     if pt is None:
         return _("wild bootstrap, not calibrated")
     lin = pt["linear"]
-    text = _("{route}, measured size {size} at the nominal 10%").format(
-        route=_(lin["route"]), size=percent(100 * lin["measured_size"], 1))
+    text = _("{route}, measured size {size} at the nominal {level}").format(
+        route=route_label(lin["route"]), size=percent(100 * lin["measured_size"], 1), level=percent(10))
     return text if pt["verdict_allowed"] else text + _("; not calibrated for this design: no verdict")
 
 

@@ -53,15 +53,12 @@ from scipy.special import expit
 from analysis.models.did_data import (  # noqa: F401
     FEW_TREATED_CLUSTERS, MIN_CLUSTERS_PER_GROUP, MIN_MONTHS_POST, MIN_MONTHS_PRE, DidData,
     _event_columns, _treatment_columns, prepare)
-from analysis.i18n import N_, _, number, percent
+from analysis.i18n import _, number, percent
 from analysis.models import calibration, pretrend
 from analysis.models import randomization as ri
 from analysis.models.event_study import _event_study, placebo, placebo_data  # noqa: F401
 from analysis.models.glm import GlmFit, _ame_pp, _cluster_sums, _cr1, fit_binomial, gram  # noqa: F401
 from analysis.models.wild import WEBB_POINTS, ScoreTest, score_test, webb_weights  # noqa: F401
-
-#: Route names as shown to readers (the JSON keeps the English codes).
-ROUTE_NAMES = (N_("bootstrap"), N_("randomization"))
 
 
 @dataclass
@@ -246,13 +243,14 @@ def _warnings(data: DidData, res: DidResult) -> list[str]:
     pre_p, pt = res.pretrend_p_value, res.pretrend
     if pt is not None and not pt["verdict_allowed"]:
         warnings.append(_("the pre-trend test's measured size in designs like this one is {size} at its "
-                          "nominal 10% (calibration study, design \"{design}\"): no verdict on pre-trends "
-                          "is given").format(size=percent(100 * pt["linear"]["measured_size"], 1),
+                          "nominal {level} (calibration study, design \"{design}\"): no verdict on pre-trends "
+                          "is given").format(size=percent(100 * pt["linear"]["measured_size"], 1), level=percent(10),
                                               design=pt["linear"]["calibration_design"]))
     elif pre_p is not None and pre_p < 0.10:
         how = "" if pt is None else _(" by {route}, whose measured size in designs like this one is {size} at "
-                                      "the nominal 10%").format(route=_(pt["linear"]["route"]),
-                                                                size=percent(100 * pt["linear"]["measured_size"], 1))
+                                      "the nominal {level}").format(
+            route=calibration.route_label(pt["linear"]["route"]),
+            size=percent(100 * pt["linear"]["measured_size"], 1), level=percent(10))
         warnings.append(_("pre-trend test p = {p}{how} (linear trend of the discounted procedures relative "
                           "to the others before the policy): the two groups were not moving in parallel "
                           "before the policy; the difference-in-differences estimate is doubtful")
