@@ -61,8 +61,8 @@ class Design:
     spread: float = 0.6  # sd of log volumes; 0 = equal volumes
     rho: float = 0.5  # AR(1) of procedure-month noise; 0 = independent
     national_step: bool = True
-    n_null: int = 150
-    n_effect: int = 150
+    n_null: int = 60
+    n_effect: int = 60
     monthly_total: int = 22_000
     noise_sd: float = 0.10
     common_sd: float = 0.05
@@ -182,11 +182,13 @@ def summarise(design: Design, null: list[dict], eff: list[dict]) -> dict:
                         "width_pp": float(np.median(w)) if w else None}
                 for route, k, w in (("bootstrap", "boot", wb), ("randomization", "ri", wr))},
         "bias_pp": float(np.mean([r["effect_pp"] - r["true_pp"] for r in eff])),
-        "pretrend_linear": {"bootstrap": rate(null, "boot_pre_linear", 0.10),
-                            "randomization": rate(null, "ri_pre_linear", 0.10)},
-        "pretrend_joint": {"bootstrap": rate(null, "boot_pre_joint", 0.10),
-                           "randomization": rate(null, "ri_pre_joint", 0.10)},
-        # the placebo window holds no effect in either set of panels: both count
+        # the pre-period holds no effect in either set of panels: both count for the
+        # pre-trend and placebo tests (twice the panels for their sizes)
+        "n_pre_period": len(null) + len(eff),
+        "pretrend_linear": {"bootstrap": rate(null + eff, "boot_pre_linear", 0.10),
+                            "randomization": rate(null + eff, "ri_pre_linear", 0.10)},
+        "pretrend_joint": {"bootstrap": rate(null + eff, "boot_pre_joint", 0.10),
+                           "randomization": rate(null + eff, "ri_pre_joint", 0.10)},
         "placebo": {"bootstrap": rate(null + eff, "boot_placebo", 0.05),
                     "randomization": rate(null + eff, "ri_placebo", 0.05)},
         "its": {"size": float(its_rej0.mean()), "coverage": float(its_cov.mean())},
@@ -261,16 +263,22 @@ def main(argv=None) -> int:
     ap.add_argument("--scale", type=float, default=1.0, help="multiply every design's panel counts")
     ap.add_argument("--n-width", type=int, default=40, help="effect panels per design whose intervals are computed")
     ap.add_argument("--only", type=int, nargs="*", help="indices of DESIGNS to run")
-    ap.add_argument("--table-from", type=Path, help="only write the package's table from this results JSON")
+    ap.add_argument("--table-from", type=Path, nargs="+", help="only write the package's table from these results "
+                    "JSON files (designs concatenated in order: a study run in parts)")
+    ap.add_argument("--out", type=Path, default=HERE / "results" / "calibration.json", help="results JSON")
+    ap.add_argument("--n-null", type=int, help="panels per design without an effect (all designs run)")
+    ap.add_argument("--n-effect", type=int, help="panels per design with an effect (all designs run)")
     args = ap.parse_args(argv)
     if args.table_from:
-        res = json.loads(args.table_from.read_text())
+        parts = [json.loads(p.read_text()) for p in args.table_from]
+        res = {"command": " && ".join(p["command"] for p in parts), "elapsed_s": sum(p["elapsed_s"] for p in parts),
+               "effect_logit": parts[0]["effect_logit"], "designs": [d for p in parts for d in p["designs"]]}
         print(table(res["designs"]))
         print(f"wrote {write_table(res)}")
         return 0
     designs = [DESIGNS[i] for i in args.only] if args.only else DESIGNS
-    designs = [replace(d, n_null=max(20, int(d.n_null * args.scale)), n_effect=max(20, int(d.n_effect * args.scale)))
-               for d in designs]
+    designs = [replace(d, n_null=args.n_null or max(20, int(d.n_null * args.scale)),
+                       n_effect=args.n_effect or max(20, int(d.n_effect * args.scale))) for d in designs]
     t0 = time.perf_counter()
     jobs, keys = [], []
     for di, d in enumerate(designs):
@@ -281,18 +289,29 @@ def main(argv=None) -> int:
                 jobs.append((d, effect, seeds[c:c + 25], n_w))
                 keys.append((di, kind))
     results: dict = {}
+    out = []
+    left = {i: sum(1 for k in keys if k[0] == i) for i in range(len(designs))}
     with ProcessPoolExecutor(args.workers) as ex:
         for key, rows in zip(keys, ex.map(run_chunk, jobs)):
             results.setdefault(key, []).extend(rows)
-    out = [summarise(d, results[(i, "null")], results[(i, "effect")]) for i, d in enumerate(designs)]
+            left[key[0]] -= 1
+            if left[key[0]] == 0:  # a design is complete: summarise it and save what there is so far
+                out.append(summarise(designs[key[0]], results[(key[0], "null")], results[(key[0], "effect")]))
+                save(out, time.perf_counter() - t0, args.out)
+                print(f"{designs[key[0]].name}: done at {time.perf_counter() - t0:.0f} s", flush=True)
     elapsed = time.perf_counter() - t0
     print(table(out))
-    print(f"\n{sum(d.n_null + d.n_effect for d in designs)} panels in {elapsed:.0f} s, {args.workers} workers")
-    (HERE / "results").mkdir(exist_ok=True)
-    (HERE / "results" / "calibration.json").write_text(json.dumps(
-        {"command": " ".join([Path(sys.executable).name, *sys.argv]), "elapsed_s": elapsed,
-         "load_average_1min": os.getloadavg()[0], "effect_logit": EFFECT, "designs": out}, indent=1))
+    print(f"\n{sum(d.n_null + d.n_effect for d in designs)} panels in {elapsed:.0f} s, {args.workers} workers, "
+          f"load average {os.getloadavg()[0]:.1f}")
     return 0
+
+
+def save(out: list[dict], elapsed: float, path: Path) -> None:
+    """Write the designs summarised so far to ``path`` (JSON)."""
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(json.dumps(
+        {"command": " ".join(["python", "benchmarks/bench_calibration.py", *sys.argv[1:]]), "elapsed_s": elapsed,
+         "load_average_1min": os.getloadavg()[0], "effect_logit": EFFECT, "designs": out}, indent=1))
 
 
 if __name__ == "__main__":
