@@ -124,10 +124,11 @@ def analyse(frame: pd.DataFrame, truth: dict, seed: int, width: bool) -> dict:
     procs = data.cells.groupby("procedure", sort=True)["discounted"].first().to_numpy(bool)
     A = ri.assignments(procs, rng)
     post = data.cells["post"].to_numpy(float)
-    out["ri_p0"] = ri.run_test(y, n, Xf, post, cl, procs, A).p_value
+    out["ri_p0"] = ri.run_test(y, n, Xf, post, cl, procs, A, start=start).p_value
     y0 = ri.remove_effect(y, d, truth["effect_logit"])
-    out["ri_ptrue"] = ri.run_test(y0, n, Xf, post, cl, procs, A).p_value
-    _, out["boot_pre_linear"], out["boot_pre_joint"], _ = event_study._event_study(data, W, 0.05)
+    out["ri_ptrue"] = ri.run_test(y0, n, Xf, post, cl, procs, A, start=start).p_value
+    # the event study's bootstrap pre-trend tests, without its figure's full fit
+    out["boot_pre_linear"], out["boot_pre_joint"], _ = event_study.pretrend_bootstrap(data, W)
     pre = pretrend.pre_period_tests(data, rng)
     out["ri_pre_linear"], out["ri_pre_joint"] = pre.linear_p_value, pre.joint_p_value
     plc = event_study.placebo(frame, POLICY, n_boot=399, seed=seed)

@@ -50,12 +50,25 @@ def _event_study(data: DidData, W, alpha):
     rows.append({"event_month": ref, "month": str(ref_month), "period": "reference",
                  "coef_logit": 0.0, "se_logit": 0.0, "effect_pp": 0.0, "ci_low_pp": 0.0, "ci_high_pp": 0.0})
     frame = pd.DataFrame(rows).sort_values("event_month").reset_index(drop=True)
+    start = np.concatenate([fit.params[:Xf.shape[1]], b[~is_lead]])
+    trend_p, joint_p, n_leads = pretrend_bootstrap(data, W, start=start)
+    return frame, trend_p, joint_p, n_leads
+
+
+def pretrend_bootstrap(data: DidData, W, start=None):
+    """Return (linear pre-trend p-value, joint p-value of all leads, number of leads) by the
+    wild score bootstrap with weights ``W``; p-values are None when there are too few
+    pre-period months or clusters. ``start``: starting values of the joint test's nuisance
+    fit (fixed effects, then the lags), e.g. from the event-study fit."""
+    y, n, cl, Xf = data.y, data.n, data.cluster, data.X_fe
+    c = data.cells
+    ref = int(c.loc[~c["post"], "event"].max())
+    E, events, is_lead = _event_columns(data, ref)
+    G = int(cl.max()) + 1
     n_leads = int(is_lead.sum())
     joint_p = None
     if 0 < n_leads < G - 1:
-        lags = E[:, ~is_lead]
-        Xn = np.column_stack([Xf, lags])
-        start = np.concatenate([fit.params[:Xf.shape[1]], b[~is_lead]])
+        Xn = np.column_stack([Xf, E[:, ~is_lead]])
         joint_p = score_test(y, n, Xn, E[:, is_lead], np.zeros(n_leads), cl, W, start=start).p_value
     # A joint test of many leads has little power with few treated clusters (its
     # covariance is estimated from a handful of procedures), so the headline pre-trend
@@ -66,7 +79,7 @@ def _event_study(data: DidData, W, alpha):
         slope = ((c["discounted"] & ~c["post"]).to_numpy(float) * (c["event"].to_numpy(float) - ref))
         d = _treatment_columns(data)
         trend_p = score_test(y, n, np.column_stack([Xf, d]), slope, 0.0, cl, W).p_value
-    return frame, trend_p, joint_p, n_leads
+    return trend_p, joint_p, n_leads
 
 
 def placebo_data(panel: pd.DataFrame, policy_date, province: str | None = None):

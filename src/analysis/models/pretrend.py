@@ -23,6 +23,7 @@ import pandas as pd
 
 from analysis.models import randomization as ri
 from analysis.models.did_data import DidData
+from analysis.models.glm import fit_binomial
 
 #: Nominal level of the pre-trend tests (a screening check: 10%, as in the report).
 PRETREND_LEVEL = 0.10
@@ -66,12 +67,13 @@ def pre_period_tests(data: DidData, rng: np.random.Generator) -> PrePeriodTests:
     A = ri.assignments(procs, rng)
     ev = c["event"].to_numpy(float)
     ref = ev.max()
-    linear = ri.run_test(y, n, X, ev - ref, cl, procs, A).p_value
+    fit = fit_binomial(y, n, X)  # one nuisance fit serves both tests
+    linear = ri.run_test(y, n, X, ev - ref, cl, procs, A, fit=fit).p_value
     leads = sorted(set(ev) - {ref})
     joint = None
     if 0 < len(leads) < len(procs) - 1:
         F = np.column_stack([(ev == e).astype(float) for e in leads])
-        joint = ri.run_test(y, n, X, F, cl, procs, A).p_value
+        joint = ri.run_test(y, n, X, F, cl, procs, A, fit=fit).p_value
     return PrePeriodTests(linear_p_value=linear, joint_p_value=joint, n_leads=len(leads),
                           n_assignments=len(A.Z), exact=A.exact)
 

@@ -89,17 +89,18 @@ def fe_matrix(unit: np.ndarray, month: np.ndarray) -> np.ndarray:
     return X
 
 
-def score_matrix(y, n, X_nuisance, template, cluster, offset=None, start=None) -> np.ndarray:
+def score_matrix(y, n, X_nuisance, template, cluster, offset=None, start=None, fit=None) -> np.ndarray:
     """Return M (G, G, k): M[g, j] is cluster g's efficient score when only procedure j is treated.
 
     ``template`` (N, k) holds each cell's test columns if its procedure were treated
     (e.g. post-period indicator, months before the policy, lead dummies). The model is
     the binomial GLM on ``X_nuisance`` (with ``offset``) and no test term. For an
     assignment z the cluster scores are M @ z (linear in z). Raises Refused when the
-    nuisance model cannot be fitted. ``start``: starting values of the nuisance fit.
+    nuisance model cannot be fitted. ``start``: starting values of the nuisance fit;
+    ``fit``: the nuisance fit itself when already computed (several tests of one model).
     """
     template = np.asarray(template, float).reshape(len(y), -1)
-    fit = fit_binomial(y, n, X_nuisance, offset=offset, start=start)
+    fit = fit if fit is not None else fit_binomial(y, n, X_nuisance, offset=offset, start=start)
     w = n * fit.mu * (1 - fit.mu)
     r = n * (y - fit.mu)
     G, k = int(cluster.max()) + 1, template.shape[1]
@@ -162,13 +163,13 @@ class RandomizationTest:
 
 
 def run_test(y, n, X_nuisance, template, cluster, treated_units, A: Assignments, offset=None,
-             start=None) -> RandomizationTest:
+             start=None, fit=None) -> RandomizationTest:
     """Return the randomization test of "no effect" for the test columns ``template``.
 
     ``treated_units`` (J,) marks the procedures actually treated (row 0 of ``A.Z``).
     Raises Refused when the nuisance model cannot be fitted.
     """
-    M = score_matrix(y, n, X_nuisance, template, cluster, offset=offset, start=start)
+    M = score_matrix(y, n, X_nuisance, template, cluster, offset=offset, start=start, fit=fit)
     st = statistics(M, A.Z)
     return RandomizationTest(p_value=p_value(st, A.exact), statistic=float(st[0]),
                              n_assignments=len(A.Z), n_possible=A.n_possible, exact=A.exact)
