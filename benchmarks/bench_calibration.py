@@ -138,8 +138,9 @@ def analyse(frame: pd.DataFrame, truth: dict, seed: int, width: bool) -> dict:
         (lo, lo_pp), (hi, hi_pp) = did._interval(data, d, W, full, se, 0.05)
         out["boot_width_pp"] = hi_pp - lo_pp
         e = ri.effect(data, d, beta, se, rng)
+        finite = np.isfinite([e.ci_low_logit, e.ci_high_logit]).all()  # an unbounded interval is infinitely wide
         out["ri_width_pp"] = (did._ame_pp(full.eta - beta + e.ci_high_logit, e.ci_high_logit, d, n)
-                              - did._ame_pp(full.eta - beta + e.ci_low_logit, e.ci_low_logit, d, n))
+                              - did._ame_pp(full.eta - beta + e.ci_low_logit, e.ci_low_logit, d, n)) if finite else np.inf
     g = frame.groupby("month")[["online", "total"]].sum()
     out["its_y"] = logit((g["online"] / g["total"]).clip(1e-6, 1 - 1e-6)).tolist()
     out["its_truth"] = truth["its_logit"]
@@ -244,8 +245,13 @@ def write_table(results: dict) -> Path:
     """Write the study's rows as :mod:`analysis.models.calibration_table` (a Python literal, so
     the package reads it without data files) and return its path."""
     keep = ("name", "n_procedures", "n_discounted", "spread", "rho", "national_step", "n_null", "n_effect",
-            "did", "bias_pp", "pretrend_linear", "pretrend_joint", "placebo", "its")
+            "n_pre_period", "did", "bias_pp", "pretrend_linear", "pretrend_joint", "placebo", "its")
     rows = [{k: d[k] for k in keep} for d in results["designs"]]
+    for r in rows:  # a median width over panels with an unbounded interval (NaN from inf - inf) is unbounded
+        for route in r["did"].values():
+            w = route.get("width_pp")
+            if w is not None and not np.isfinite(w):
+                route["width_pp"] = float("inf")
     TABLE_MODULE.write_text(
         '"""Measured by benchmarks/bench_calibration.py (written by it: do not edit by hand).\n\n'
         'Each row is one simulated design: size at the nominal level, coverage, power and median\n'
@@ -253,6 +259,7 @@ def write_table(results: dict) -> Path:
         f"COMMAND = {results['command']!r}\n"
         f"ELAPSED_S = {round(results['elapsed_s'])!r}\n"
         f"EFFECT_LOGIT = {results['effect_logit']!r}\n\n"
+        "inf = float('inf')\n\n"
         f"DESIGNS = {pprint.pformat(rows, width=110, sort_dicts=False)}\n",
         encoding="utf-8")
     return TABLE_MODULE
