@@ -158,6 +158,16 @@ def pretrend_note(res) -> str:
     return text if pt["verdict_allowed"] else text + _("; not calibrated for this design: no verdict")
 
 
+def placebo_note(res) -> str:
+    """Return the placebo p-value's route and its measured size at the nominal 5% (translated),
+    or "" when the result has no calibrated placebo."""
+    pl = res.placebo
+    if not pl or pl.get("measured_size") is None:
+        return ""
+    return _("{route}, measured size {size} at the nominal {level}").format(
+        route=route_label(pl["route"]), size=percent(100 * pl["measured_size"], 1), level=percent(5))
+
+
 def pretrend_failed(res) -> bool:
     """Return True when a DidResult's pre-trend test rejects at 10% by a route the study
     measured to keep its level: the only case a report may say the groups diverged before."""

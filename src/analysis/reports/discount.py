@@ -316,7 +316,7 @@ def estimate_table(est: Estimates, ds: Dataset, policy: PolicyInfo, inp: PanelIn
                  f"pre-trend p = {d.pretrend_p_value:.3f} ({calibration.pretrend_note(d)})"
                  if d.pretrend_p_value is not None else "",
                  (f"placebo {d.placebo['placebo_date']}: {d.placebo['effect_pp']:+.1f} pp, p = "
-                  f"{d.placebo['p_value']:.3f}") if d.placebo else "") if x)}]
+                  f"{d.placebo['p_value']:.3f} ({calibration.placebo_note(d)})") if d.placebo else "") if x)}]
     if d is None:
         rows.append({"design": "DiD (main)", "check": f"refused: {est.did_refusal}"})
     if i is None:
