@@ -17,10 +17,11 @@ from analysis.models import calibration, did, simulate
 from analysis.models.calibration_table import DESIGNS
 
 
-def _design(boot_size, ri_size, boot_cov=0.95, ri_cov=0.95, boot_w=3.0, ri_w=2.0, pre=(0.15, 0.10)):
+def _design(boot_size, ri_size, boot_cov=0.95, ri_cov=0.95, boot_w=3.0, ri_w=2.0, pre=(0.15, 0.10),
+            boot_power=1.0, ri_power=1.0):
     return {"name": "test", "n_procedures": 30, "n_discounted": 9, "spread": 0.6, "n_null": 100, "n_effect": 100,
-            "did": {"bootstrap": {"size": boot_size, "coverage": boot_cov, "width_pp": boot_w},
-                    "randomization": {"size": ri_size, "coverage": ri_cov, "width_pp": ri_w}},
+            "did": {"bootstrap": {"size": boot_size, "coverage": boot_cov, "width_pp": boot_w, "power": boot_power},
+                    "randomization": {"size": ri_size, "coverage": ri_cov, "width_pp": ri_w, "power": ri_power}},
             "pretrend_linear": {"bootstrap": pre[0], "randomization": pre[1]},
             "pretrend_joint": {"bootstrap": pre[0], "randomization": pre[1]},
             "placebo": {"bootstrap": 0.05, "randomization": 0.2}}
@@ -33,6 +34,10 @@ def test_effect_route_prefers_the_narrower_route_that_keeps_its_level():
     assert c.route == "randomization" and c.allowed and c.measured_size == 0.05
     c = calibration.effect_route(_design(0.01, 0.05, boot_w=1.5))  # conservative yet narrower: kept
     assert c.route == "bootstrap" and c.allowed
+    # a conservative bootstrap with less power loses even when some randomization intervals
+    # are unbounded (few assignments): power decides first
+    c = calibration.effect_route(_design(0.0, 0.06, boot_w=8.0, ri_w=float("inf"), boot_power=0.45, ri_power=0.65))
+    assert c.route == "randomization"
     c = calibration.effect_route(_design(0.05, 0.05, ri_cov=0.85))
     assert c.route == "bootstrap"
 
@@ -121,4 +126,12 @@ def test_stored_study_pre_trend_route_keeps_its_level_in_every_design():
     for d in DESIGNS:
         choice = calibration.pretrend_route(copy.deepcopy(d))
         assert choice.allowed, (d["name"], d["pretrend_linear"])
-        assert choice.measured_size <= calibration.PRETREND_MAX_SIZE
+        if choice.route == "bootstrap":  # no finite-sample guarantee: it must show its level
+            assert choice.measured_size <= calibration.PRETREND_MAX_SIZE
+
+
+def test_stored_study_headline_pre_trend_test_rejects_at_most_11_percent():
+    d = _headline()
+    choice = calibration.pretrend_route(d)
+    assert d["n_pre_period"] >= 1000
+    assert choice.measured_size <= calibration.PRETREND_MAX_SIZE, d["pretrend_linear"]

@@ -80,9 +80,10 @@ def effect_route(design: dict) -> RouteChoice:
 
     A route keeps its level when its measured size is at most 5% plus the larger of
     EFFECT_SIZE_TOLERANCE and the study's Monte Carlo margin, and its coverage at least
-    95% minus the same (conservative routes keep their level; they lose power, which the
-    width shows). Among the routes that keep their level the narrower median interval
-    wins, the bootstrap on a tie. When none does, the route with size nearest 5% is
+    95% minus the same (conservative routes keep their level; they lose power). Among the
+    routes that keep their level the one with more power at the study's effect wins, then
+    the narrower median interval (an unbounded interval in some panels makes the median
+    infinite), then the bootstrap. When none does, the route with size nearest 5% is
     used and ``allowed`` is False.
     """
     did = design["did"]
@@ -90,8 +91,9 @@ def effect_route(design: dict) -> RouteChoice:
     tol_cov = max(0.95 - MIN_COVERAGE, mc_margin(0.05, design["n_effect"]))
     ok = [r for r in ROUTES if did[r]["size"] is not None and did[r]["size"] <= 0.05 + tol_size
           and did[r]["coverage"] >= 0.95 - tol_cov]
-    if ok:
-        best = min(ok, key=lambda r: (did[r]["width_pp"] if did[r]["width_pp"] is not None else np.inf,
+    if ok:  # the more powerful route (measured on every effect panel), then the narrower interval
+        best = min(ok, key=lambda r: (-round(did[r].get("power") or 0.0, 3),
+                                      did[r]["width_pp"] if did[r]["width_pp"] is not None else np.inf,
                                       ROUTES.index(r)))
     else:
         best = min(ROUTES, key=lambda r: abs(did[r]["size"] - 0.05))
