@@ -236,10 +236,12 @@ def _warnings(data: DidData, res: DidResult) -> list[str]:
     a failed pre-trend test whose route keeps its level, a pre-trend test that does not,
     a placebo date that shows an 'effect')."""
     warnings = []
-    if data.n_treated < FEW_TREATED_CLUSTERS and res.inference_route == "bootstrap":
+    if data.n_treated < FEW_TREATED_CLUSTERS:
         warnings.append(f"only {data.n_treated} discounted procedures: the wild cluster bootstrap is "
                         f"unreliable with fewer than {FEW_TREATED_CLUSTERS} treated clusters "
-                        "(MacKinnon and Webb 2017); read the interval as indicative")
+                        "(MacKinnon and Webb 2017); read the interval as indicative"
+                        + (_("; the p-value and interval shown are from randomization inference instead")
+                           if res.inference_route == "randomization" else ""))
     pre_p, pt = res.pretrend_p_value, res.pretrend
     if pt is not None and not pt["verdict_allowed"]:
         warnings.append(_("the pre-trend test's measured size in designs like this one is {size} at its "
