@@ -119,10 +119,18 @@ def run(args) -> int:
           f"effect {out['effect_pp']:+.2f} pp (95% CI {out['ci_low_pp']:+.2f} to {out['ci_high_pp']:+.2f}), "
           f"p = {out['p_value']:.3f}; {out['n_months_pre']} months before, {out['n_months_post']} after.")
     print(f"Scope: {out['effect_scope']}. Inference: {out['inference']}.")
+    if out["method"] == "did" and out.get("route_measured_size") is not None:
+        print(f"Route: {out['inference_route']} (the calibration study measured size "
+              f"{100 * out['route_measured_size']:.1f}% at the nominal 5% in design "
+              f"\"{out['calibration_design']}\"); the other route is in the JSON.")
     if out["method"] == "did" and out.get("pretrend_p_value") is not None:
-        print(f"Pre-trend tests: linear trend p = {out['pretrend_p_value']:.3f}"
+        pt = out.get("pretrend") or {}
+        size = (f" by {pt['linear']['route']}, measured size {100 * pt['linear']['measured_size']:.1f}% at the "
+                "nominal 10%" if pt.get("linear") else "")
+        print(f"Pre-trend tests: linear trend p = {out['pretrend_p_value']:.3f}{size}"
               + (f", all {out['pretrend_n_leads']} leads jointly p = {out['pretrend_joint_p_value']:.3f}"
-                 if out.get("pretrend_joint_p_value") is not None else "") + ".")
+                 if out.get("pretrend_joint_p_value") is not None else "") + "."
+              + ("" if not pt or pt.get("verdict_allowed") else " Not calibrated for this design: no verdict."))
     if out.get("placebo"):
         pl = out["placebo"]
         print(f"Placebo date {pl['placebo_date']} (pre-period only): {pl['effect_pp']:+.2f} pp, p = {pl['p_value']:.3f}.")

@@ -45,247 +45,20 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy import linalg, optimize, sparse, stats
+from scipy import optimize, stats
 from scipy.special import expit
 
-from analysis.errors import Refused
-from analysis.data.panel import check_months, policy_months, select_province
-
-#: Fewest pre-period months for a difference-in-differences (one reference month and
-#: at least two leads to look at pre-trends).
-MIN_MONTHS_PRE = 3
-#: Fewest post-period months.
-MIN_MONTHS_POST = 1
-#: Fewest discounted and fewest other procedures: one cluster per group cannot be
-#: told apart from its own shocks, whatever the bootstrap.
-MIN_CLUSTERS_PER_GROUP = 2
-#: Below this many discounted procedures the wild cluster bootstrap is known to be
-#: unreliable (MacKinnon and Webb 2017): the result is given with a warning.
-FEW_TREATED_CLUSTERS = 5
-
-#: Webb (2014) six-point weights: +-sqrt(1/2), +-1, +-sqrt(3/2), each with probability 1/6.
-WEBB_POINTS = np.array([-np.sqrt(1.5), -1.0, -np.sqrt(0.5), np.sqrt(0.5), 1.0, np.sqrt(1.5)])
-
-
-def webb_weights(rng: np.random.Generator, n_boot: int, n_clusters: int) -> np.ndarray:
-    """Return an (n_boot, n_clusters) array of Webb six-point weights (mean 0, variance 1)."""
-    return WEBB_POINTS[rng.integers(0, 6, size=(n_boot, n_clusters))]
-
-
-@dataclass
-class DidData:
-    """The cells of one province's panel that enter the model, and the design matrix.
-
-    ``X`` columns: intercept, procedure dummies (first dropped), month dummies (first
-    dropped), then the treatment columns named in ``treat_names``.
-    """
-
-    province: str
-    cells: pd.DataFrame
-    y: np.ndarray
-    n: np.ndarray
-    cluster: np.ndarray
-    X_fe: np.ndarray
-    n_months_pre: int
-    n_months_post: int
-    first_month: pd.Period
-    last_month: pd.Period
-    transition_month: pd.Period | None
-    n_treated: int
-    n_control: int
-
-
-def prepare(panel: pd.DataFrame, policy_date, province: str | None = None) -> DidData:
-    """Return the model's cells for ``province`` (None when the panel holds one).
-
-    The transition month (the policy starts after the 1st) and months with no dossiers
-    are left out. Raises Refused when the panel has too few pre- or post-period months
-    (MIN_MONTHS_PRE, MIN_MONTHS_POST), fewer than MIN_CLUSTERS_PER_GROUP discounted or
-    other procedures, a group whose shares are all 0% or 100% (no finite estimate), or a
-    discounted procedure without months on both sides.
-    """
-    province, rows = select_province(panel, province)
-    last_pre, transition, first_post = policy_months(policy_date)
-    cells = rows[(rows["total"] > 0) & (rows["month"] != transition)].copy() if transition is not None \
-        else rows[rows["total"] > 0].copy()
-    cells["post"] = cells["month"] >= first_post
-    pre_months = sorted(set(cells.loc[~cells["post"], "month"]))
-    post_months = sorted(set(cells.loc[cells["post"], "month"]))
-    n_pre, n_post = len(pre_months), len(post_months)
-    check_months("difference-in-differences", MIN_MONTHS_PRE, MIN_MONTHS_POST, policy_date, province,
-                 n_pre, n_post, transition,
-                 "Monthly procedure-level counts for 12 or more months on each side would answer.")
-    procs = cells.groupby("procedure")["discounted"].first()
-    n_t, n_c = int(procs.sum()), int((~procs).sum())
-    if n_t < MIN_CLUSTERS_PER_GROUP or n_c < MIN_CLUSTERS_PER_GROUP:
-        raise Refused(
-            f"difference-in-differences needs at least {MIN_CLUSTERS_PER_GROUP} discounted and "
-            f"{MIN_CLUSTERS_PER_GROUP} other procedures (clusters); the panel for {province} has "
-            f"{n_t} discounted and {n_c} other")
-    for flag, group in ((True, "discounted"), (False, "other")):
-        sh = cells.loc[cells["discounted"] == flag, "share"]
-        if ((sh == 0) | (sh == 1)).all():
-            raise Refused(f"every month of the {group} procedures in {province} has an online share of 0% or "
-                          "100%: the logit model has no finite estimate (perfect separation), and the share "
-                          "cannot move")
-    sides = cells[cells["discounted"]].groupby("procedure")["post"].agg(["min", "max"])
-    one_sided = sides[sides["min"] == sides["max"]].index.tolist()
-    if one_sided:
-        raise Refused(f"discounted procedure(s) {', '.join(one_sided)} have months on only one side of "
-                      "the policy date; each needs months before and after")
-    cells = cells.sort_values(["procedure", "month"]).reset_index(drop=True)
-    proc_codes, proc_names = pd.factorize(cells["procedure"], sort=True)
-    month_codes, month_vals = pd.factorize(cells["month"], sort=True)
-    policy_month = pd.Period(pd.Timestamp(policy_date), freq="M")
-    cells["event"] = [(m - policy_month).n for m in cells["month"]]
-    N = len(cells)
-    X_fe = np.zeros((N, 1 + len(proc_names) - 1 + len(month_vals) - 1))
-    X_fe[:, 0] = 1.0
-    rows_ = np.arange(N)
-    pj = proc_codes > 0
-    X_fe[rows_[pj], proc_codes[pj]] = 1.0
-    mj = month_codes > 0
-    X_fe[rows_[mj], len(proc_names) - 1 + month_codes[mj]] = 1.0
-    return DidData(
-        province=province, cells=cells, y=cells["share"].to_numpy(float), n=cells["total"].to_numpy(float),
-        cluster=proc_codes, X_fe=X_fe, n_months_pre=n_pre, n_months_post=n_post,
-        first_month=min(pre_months), last_month=max(post_months), transition_month=transition,
-        n_treated=n_t, n_control=n_c)
-
-
-# ----------------------------------------------------------------------------- fitting
-
-
-def _gram(Xs, XsT, w) -> np.ndarray:
-    """Return X' diag(w) X as a dense array, from sparse X and its transpose."""
-    return (XsT.multiply(w) @ Xs).toarray()
-
-
-def gram(X, w) -> np.ndarray:
-    """Return X' diag(w) X for a dense ``X`` (computed sparsely)."""
-    Xs = sparse.csr_matrix(X)
-    return _gram(Xs, Xs.T.tocsr(), w)
-
-
-@dataclass
-class GlmFit:
-    """A binomial-logit GLM fit: coefficients, linear predictor (offset included), shares."""
-
-    params: np.ndarray
-    eta: np.ndarray
-    mu: np.ndarray
-    converged: bool
-
-
-def fit_binomial(y, n, X, offset=None, start=None, tol: float = 1e-10, maxiter: int = 100) -> GlmFit:
-    """Return the binomial-logit GLM fit of shares ``y`` with weights ``n`` (IRLS on numpy).
-
-    The same model as ``sm.GLM(y, X, family=Binomial(), var_weights=n, offset=offset)``
-    (tests check the coefficients agree), written out because the bootstrap interval
-    refits it dozens of times: solving the normal equations with a Cholesky factor is
-    far faster than statsmodels' pseudo-inverse at each step. Raises Refused when the
-    design is singular (a fixed effect with no dossiers).
-    """
-    off = np.zeros(len(y)) if offset is None else np.asarray(offset, float)
-    # fixed-effect dummies are mostly zeros: sparse products are ~30x faster here
-    Xs = sparse.csr_matrix(X)
-    XsT = Xs.T.tocsr()
-    if start is None:
-        z0 = np.log((y * n + 0.5) / (n - y * n + 0.5)) - off
-        b = linalg.lstsq(_gram(Xs, XsT, n), XsT @ (z0 * n))[0]
-    else:
-        b = np.asarray(start, float).copy()
-    converged = False
-    for _ in range(maxiter):
-        eta = Xs @ b + off
-        mu = expit(eta)
-        v = np.clip(mu * (1 - mu), 1e-12, None)
-        w = n * v
-        z = eta - off + (y - mu) / v
-        try:
-            c = linalg.cho_factor(_gram(Xs, XsT, w))
-        except (linalg.LinAlgError, ValueError):  # ValueError: weights underflowed to inf/NaN
-            raise Refused("the model cannot be fitted: its design is singular (a procedure or month "
-                          "with no dossiers, a treatment term equal to a fixed effect, or shares of 0% or "
-                          "100% throughout: perfect separation)") from None
-        b_new = linalg.cho_solve(c, XsT @ (w * z))
-        step = np.max(np.abs(b_new - b))
-        b = b_new
-        if step < tol:
-            converged = True
-            break
-    eta = X @ b + off
-    return GlmFit(params=b, eta=eta, mu=expit(eta), converged=converged)
-
-
-def _cluster_sums(values: np.ndarray, cluster: np.ndarray, n_clusters: int) -> np.ndarray:
-    """Return per-cluster sums of the rows of ``values`` (N, k) as (G, k)."""
-    out = np.zeros((n_clusters, values.shape[1]))
-    np.add.at(out, cluster, values)
-    return out
-
-
-def _cr1(X, n, y, mu, cluster):
-    """Return the CR1 cluster-robust covariance of a GLM fit (sandwich, factor G/(G-1))."""
-    G = int(cluster.max()) + 1
-    H = gram(X, n * mu * (1 - mu))
-    Hinv = linalg.cho_solve(linalg.cho_factor(H), np.eye(len(H)))
-    Sg = _cluster_sums((n * (y - mu))[:, None] * X, cluster, G)
-    return G / (G - 1) * Hinv @ (Sg.T @ Sg) @ Hinv
-
-
-@dataclass
-class ScoreTest:
-    """A null-imposed wild cluster score bootstrap test of ``H0: beta = b0``."""
-
-    p_value: float
-    statistic: float
-    mu: np.ndarray  # fitted shares of the restricted model
-    eta: np.ndarray  # its linear predictor (offset included)
-
-
-def score_test(y, n, X_nuisance, X_test, b0, cluster, weights, start=None) -> ScoreTest:
-    """Return the wild cluster score bootstrap test of ``beta = b0`` for the columns ``X_test``.
-
-    The model is refitted with beta fixed at ``b0`` (an offset); each observation's
-    score n_i (y_i - mu_i) x_i is projected off the nuisance directions (the efficient
-    score), summed by cluster, and the statistic (|t| for one column, a quadratic form
-    for several) is compared with its distribution when the cluster scores are
-    multiplied by the rows of ``weights`` (n_boot, G). ``start`` is an optional starting
-    value of the nuisance coefficients. Returns the p-value (with the observed
-    statistic counted among the draws), the statistic and the restricted fit's shares.
-    """
-    b0 = np.atleast_1d(np.asarray(b0, float))
-    X_test = X_test.reshape(len(y), -1)
-    off = X_test @ b0
-    fit = fit_binomial(y, n, X_nuisance, offset=off, start=start)
-    eta, mu = fit.eta, fit.mu
-    w = n * mu * (1 - mu)
-    H = gram(np.column_stack([X_nuisance, X_test]), w)
-    p_n = X_nuisance.shape[1]
-    proj = linalg.lstsq(H[:p_n, :p_n], H[:p_n, p_n:])[0]
-    A = X_test - sparse.csr_matrix(X_nuisance) @ proj
-    G = weights.shape[1]
-    Sg = _cluster_sums((n * (y - mu))[:, None] * A, cluster, G)  # (G, k)
-    S = Sg.sum(0)
-    if Sg.shape[1] == 1:
-        s = Sg[:, 0]
-        stat = abs(S[0]) / np.sqrt((s ** 2).sum())
-        boot = np.abs(weights @ s) / np.sqrt((weights ** 2) @ (s ** 2))
-    else:
-        omega = Sg.T @ Sg
-        stat = float(S @ np.linalg.solve(omega, S))
-        Sb = weights @ Sg  # (B, k)
-        om_b = np.einsum("bg,gi,gj->bij", weights ** 2, Sg, Sg)
-        boot = np.einsum("bi,bi->b", Sb, np.linalg.solve(om_b, Sb[..., None])[..., 0])
-    p = float((np.sum(boot >= stat - 1e-12) + 1) / (len(boot) + 1))
-    return ScoreTest(p_value=p, statistic=float(stat), mu=mu, eta=eta)
-
-
-def _ame_pp(eta, beta, d, n) -> float:
-    """Return 100 x the dossier-weighted mean over cells with d == 1 of expit(eta) - expit(eta - beta)."""
-    m = d == 1
-    return 100 * float(np.sum((expit(eta[m]) - expit(eta[m] - beta)) * n[m]) / np.sum(n[m]))
+# The model's pieces live in their own modules; their names are re-exported here so that
+# ``did.fit_binomial``, ``did.score_test`` etc. keep working.
+from analysis.models.did_data import (  # noqa: F401
+    FEW_TREATED_CLUSTERS, MIN_CLUSTERS_PER_GROUP, MIN_MONTHS_POST, MIN_MONTHS_PRE, DidData,
+    _event_columns, _treatment_columns, prepare)
+from analysis.i18n import _, number, percent
+from analysis.models import calibration, pretrend
+from analysis.models import randomization as ri
+from analysis.models.event_study import _event_study, placebo, placebo_data  # noqa: F401
+from analysis.models.glm import GlmFit, _ame_pp, _cluster_sums, _cr1, fit_binomial, gram  # noqa: F401
+from analysis.models.wild import WEBB_POINTS, ScoreTest, score_test, webb_weights  # noqa: F401
 
 
 @dataclass
@@ -317,6 +90,16 @@ class DidResult:
                       "interval by test inversion")
     warnings: list[str] = field(default_factory=list)
     placebo: dict | None = None
+    #: which route produced p_value and the interval ("bootstrap" or "randomization"),
+    #: and the size the calibration study measured for it in the nearest design
+    inference_route: str = "bootstrap"
+    route_measured_size: float | None = None
+    route_calibrated: bool | None = None
+    calibration_design: str | None = None
+    bootstrap: dict | None = None
+    randomization: dict | None = None
+    #: both routes of the pre-period tests, their measured sizes and whether a verdict is allowed
+    pretrend: dict | None = None
     event_study: pd.DataFrame | None = None
 
     def to_dict(self) -> dict:
@@ -327,32 +110,20 @@ class DidResult:
         return d
 
 
-def _treatment_columns(data: DidData):
-    c = data.cells
-    d = (c["discounted"] & c["post"]).to_numpy(float)
-    return d
-
-
-def _event_columns(data: DidData, ref: int):
-    """Return (matrix of discounted x event-time dummies, their event times, is_lead)."""
-    c = data.cells
-    events = sorted(e for e in set(c["event"]) if e != ref)
-    cols = np.column_stack([((c["event"] == e) & c["discounted"]).to_numpy(float) for e in events])
-    keep = cols.sum(0) > 0
-    events = [e for e, k in zip(events, keep) if k]
-    return cols[:, keep], np.array(events), np.array([e < ref for e in events]) if events else np.array([], bool)
-
-
 def fit_did(panel: pd.DataFrame, policy_date, *, province: str | None = None, n_boot: int = 999,
             seed: int = 12345, alpha: float = 0.05, event_study: bool = True,
-            placebo_check: bool = True) -> DidResult:
+            placebo_check: bool = True, randomization: bool = True) -> DidResult:
     """Return the difference-in-differences estimate for ``province`` in ``panel``.
 
     ``n_boot`` Webb bootstrap draws (seeded by ``seed``) give the p-value of "no effect"
     and the (1 - alpha) interval by test inversion; with ``event_study`` the lead/lag
     coefficients and the pre-trend tests are added, with ``placebo_check`` the test at a
-    fake date inside the pre-period (:func:`placebo`). Raises Refused as
-    :func:`prepare` does.
+    fake date inside the pre-period (:func:`placebo`). With ``randomization`` the
+    effect, the pre-trend tests and the placebo are also tested by randomization
+    inference over which procedures were discounted (:mod:`analysis.models.randomization`),
+    and the route that the calibration study measured to keep its level in the nearest
+    design (:mod:`analysis.models.calibration`) gives the headline p-value and interval.
+    Raises Refused as :func:`prepare` does.
     """
     data = prepare(panel, policy_date, province)
     y, n, cl, Xf = data.y, data.n, data.cluster, data.X_fe
@@ -369,10 +140,76 @@ def fit_did(panel: pd.DataFrame, policy_date, *, province: str | None = None, n_
     p_cr1 = float(2 * stats.t.sf(abs(beta) / se, G - 1)) if se > 0 else float("nan")
     effect_pp = _ame_pp(eta, beta, d, n)
 
+    p0 = score_test(y, n, Xf, d, 0.0, cl, W, start=full.params[:-1]).p_value
+    (lo_logit, lo_pp), (hi_logit, hi_pp) = _interval(data, d, W, full, se, alpha)
+    c = data.cells
+    tp = (c["discounted"] & c["post"]).to_numpy()
+    baseline = 100 * float(np.sum(expit(eta[tp] - beta) * n[tp]) / np.sum(n[tp]))
+
+    es_frame, pre_p, joint_p, n_leads = _event_study(data, W, alpha) if event_study else (None, None, None, 0)
+    placebo_res = placebo(panel, policy_date, province=data.province, n_boot=n_boot, seed=seed) \
+        if placebo_check else None
+    boot = {"p_value": p0, "ci_low_pp": lo_pp, "ci_high_pp": hi_pp, "ci_low_logit": lo_logit,
+            "ci_high_logit": hi_logit, "n_boot": n_boot}
+    design = calibration.nearest(data.n_treated, data.n_treated + data.n_control,
+                                 calibration.volume_spread(data.cells.groupby("procedure")["total"].mean()))
+    res = DidResult(
+        placebo=placebo_res,
+        method="did", province=data.province, effect_pp=effect_pp, ci_low_pp=lo_pp, ci_high_pp=hi_pp,
+        p_value=p0, beta_logit=beta, ci_low_logit=lo_logit, ci_high_logit=hi_logit, se_cr1_logit=se,
+        p_value_cr1=p_cr1, n_months_pre=data.n_months_pre, n_months_post=data.n_months_post,
+        n_discounted_procedures=data.n_treated, n_other_procedures=data.n_control, n_boot=n_boot,
+        pretrend_p_value=pre_p, pretrend_joint_p_value=joint_p, pretrend_n_leads=n_leads, baseline_share_pct=baseline,
+        event_study=es_frame, bootstrap=boot, calibration_design=design["name"])
+    if randomization:
+        _add_randomization(res, data, d, full, se, design, np.random.default_rng([seed, 1]), alpha,
+                           panel, policy_date)
+    res.warnings = _warnings(data, res)
+    return res
+
+
+def _add_randomization(res: DidResult, data: DidData, d, full, se, design, rng, alpha, panel, policy_date):
+    """Add randomization inference to ``res`` and make the study's chosen route the headline.
+
+    Fills ``randomization``, ``pretrend`` and the placebo's second route, then, when the
+    chosen effect route is randomization, replaces p_value and the interval with its own
+    (the bootstrap's stay under ``bootstrap``)."""
+    beta = float(full.params[-1])
+    e = ri.effect(data, d, beta, se, rng, alpha)
+    n = data.n
+
+    def pp(b):
+        return _ame_pp(full.eta - beta + b, b, d, n) if np.isfinite(b) else float(np.sign(b) * np.inf)
+
+    res.randomization = {"p_value": e.p_value, "ci_low_pp": pp(e.ci_low_logit), "ci_high_pp": pp(e.ci_high_logit),
+                         "ci_low_logit": e.ci_low_logit, "ci_high_logit": e.ci_high_logit,
+                         "n_assignments": e.n_assignments, "n_possible": e.n_possible, "exact": e.exact}
+    choice = calibration.effect_route(design)
+    res.inference_route, res.route_measured_size, res.route_calibrated = (
+        choice.route, choice.measured_size, choice.allowed)
+    if choice.route == "randomization":
+        r = res.randomization
+        res.p_value, res.ci_low_pp, res.ci_high_pp = r["p_value"], r["ci_low_pp"], r["ci_high_pp"]
+        res.ci_low_logit, res.ci_high_logit = r["ci_low_logit"], r["ci_high_logit"]
+        res.inference = ("randomization inference over which procedures were discounted (sharp null, "
+                         "studentized score); interval by test inversion")
+    if res.event_study is not None and res.pretrend_p_value is not None:
+        res.pretrend = pretrend.summary(data, res.pretrend_p_value, res.pretrend_joint_p_value, rng, design)
+        res.pretrend_p_value = res.pretrend["linear"]["p_value"]
+        res.pretrend_joint_p_value = res.pretrend["joint"]["p_value"]
+    if res.placebo is not None:
+        split = placebo_data(panel, policy_date, data.province)
+        res.placebo = pretrend.placebo_routes(res.placebo, split[1] if split else None, rng, design)
+
+
+def _interval(data: DidData, d, W, full, se: float, alpha: float):
+    """Return ((low logit, low pp), (high logit, high pp)): the (1 - alpha) interval of the
+    effect by inverting the score bootstrap test (the values of beta it does not reject)."""
+    y, n, cl, Xf = data.y, data.n, data.cluster, data.X_fe
+    beta = float(full.params[-1])
+
     def pval(b):
         return score_test(y, n, Xf, d, b, cl, W, start=full.params[:-1])
-
-    p0 = pval(0.0).p_value
 
     def bound(direction):
         step = max(se, 1e-3)
@@ -391,116 +228,38 @@ def fit_did(panel: pd.DataFrame, policy_date, *, province: str | None = None, n_
         t = pval(x)
         return x, _ame_pp(t.eta, x, d, n)
 
-    lo_logit, lo_pp = bound(-1.0)
-    hi_logit, hi_pp = bound(+1.0)
-    c = data.cells
-    tp = (c["discounted"] & c["post"]).to_numpy()
-    baseline = 100 * float(np.sum(expit(eta[tp] - beta) * n[tp]) / np.sum(n[tp]))
+    return bound(-1.0), bound(+1.0)
 
+
+def _warnings(data: DidData, res: DidResult) -> list[str]:
+    """Return the warnings a reader must see next to the estimate (few treated clusters,
+    a failed pre-trend test whose route keeps its level, a pre-trend test that does not,
+    a placebo date that shows an 'effect')."""
     warnings = []
     if data.n_treated < FEW_TREATED_CLUSTERS:
         warnings.append(f"only {data.n_treated} discounted procedures: the wild cluster bootstrap is "
                         f"unreliable with fewer than {FEW_TREATED_CLUSTERS} treated clusters "
-                        "(MacKinnon and Webb 2017); read the interval as indicative")
-    es_frame, pre_p, joint_p, n_leads = None, None, None, 0
-    if event_study:
-        es_frame, pre_p, joint_p, n_leads = _event_study(data, W, alpha)
-        if pre_p is not None and pre_p < 0.10:
-            warnings.append(f"pre-trend test p = {pre_p:.3f} (linear trend of the discounted procedures "
-                            "relative to the others before the policy): the two groups were "
-                            "not moving in parallel before the policy; the difference-in-differences "
-                            "estimate is doubtful")
-    placebo_res = placebo(panel, policy_date, province=data.province, n_boot=n_boot, seed=seed) \
-        if placebo_check else None
+                        "(MacKinnon and Webb 2017); read the interval as indicative"
+                        + (_("; the p-value and interval shown are from randomization inference instead")
+                           if res.inference_route == "randomization" else ""))
+    pre_p, pt = res.pretrend_p_value, res.pretrend
+    if pt is not None and not pt["verdict_allowed"]:
+        warnings.append(_("the pre-trend test's measured size in designs like this one is {size} at its "
+                          "nominal {level} (calibration study, design \"{design}\"): no verdict on pre-trends "
+                          "is given").format(size=percent(100 * pt["linear"]["measured_size"], 1), level=percent(10),
+                                              design=pt["linear"]["calibration_design"]))
+    elif pre_p is not None and pre_p < 0.10:
+        how = "" if pt is None else _(" by {route}, whose measured size in designs like this one is {size} at "
+                                      "the nominal {level}").format(
+            route=calibration.route_label(pt["linear"]["route"]),
+            size=percent(100 * pt["linear"]["measured_size"], 1), level=percent(10))
+        warnings.append(_("pre-trend test p = {p}{how} (linear trend of the discounted procedures relative "
+                          "to the others before the policy): the two groups were not moving in parallel "
+                          "before the policy; the difference-in-differences estimate is doubtful")
+                        .format(p=number(pre_p, 3, trim=False), how=how))
+    placebo_res = res.placebo
     if placebo_res is not None and placebo_res["rejects"]:
         warnings.append(f"the placebo date {placebo_res['placebo_date']} inside the pre-period shows an "
                         f"'effect' (p = {placebo_res['p_value']:.3f}): the groups' difference moves without "
                         "any policy, so the estimate may not be the discount's")
-    return DidResult(
-        placebo=placebo_res,
-        method="did", province=data.province, effect_pp=effect_pp, ci_low_pp=lo_pp, ci_high_pp=hi_pp,
-        p_value=p0, beta_logit=beta, ci_low_logit=lo_logit, ci_high_logit=hi_logit, se_cr1_logit=se,
-        p_value_cr1=p_cr1, n_months_pre=data.n_months_pre, n_months_post=data.n_months_post,
-        n_discounted_procedures=data.n_treated, n_other_procedures=data.n_control, n_boot=n_boot,
-        pretrend_p_value=pre_p, pretrend_joint_p_value=joint_p, pretrend_n_leads=n_leads, baseline_share_pct=baseline,
-        warnings=warnings, event_study=es_frame)
-
-
-def _event_study(data: DidData, W, alpha):
-    """Return (event-study frame, linear pre-trend p-value, joint p-value of all leads, number
-    of leads); p-values are None when there are too few pre-period months or clusters."""
-    y, n, cl, Xf = data.y, data.n, data.cluster, data.X_fe
-    c = data.cells
-    ref = int(c.loc[~c["post"], "event"].max())
-    E, events, is_lead = _event_columns(data, ref)
-    X = np.column_stack([Xf, E])
-    fit = fit_binomial(y, n, X)
-    k = E.shape[1]
-    b = np.asarray(fit.params[-k:])
-    eta = fit.eta
-    V = _cr1(X, n, y, expit(eta), cl)
-    se = np.sqrt(np.diag(V)[-k:])
-    G = int(cl.max()) + 1
-    crit = stats.t.ppf(1 - alpha / 2, G - 1)
-    rows = []
-    for i, e in enumerate(events):
-        m = (c["event"] == e).to_numpy() & c["discounted"].to_numpy()
-        eta_m, n_m = eta[m], n[m]
-        base = eta_m - b[i]
-
-        def pp(beta_):
-            return 100 * float(np.sum((expit(base + beta_) - expit(base)) * n_m) / np.sum(n_m))
-
-        rows.append({"event_month": int(e), "month": str(c.loc[m, "month"].iloc[0]),
-                     "period": "pre" if is_lead[i] else "post",
-                     "coef_logit": float(b[i]), "se_logit": float(se[i]),
-                     "effect_pp": pp(b[i]), "ci_low_pp": pp(b[i] - crit * se[i]),
-                     "ci_high_pp": pp(b[i] + crit * se[i])})
-    ref_month = c.loc[c["event"] == ref, "month"].iloc[0]
-    rows.append({"event_month": ref, "month": str(ref_month), "period": "reference",
-                 "coef_logit": 0.0, "se_logit": 0.0, "effect_pp": 0.0, "ci_low_pp": 0.0, "ci_high_pp": 0.0})
-    frame = pd.DataFrame(rows).sort_values("event_month").reset_index(drop=True)
-    n_leads = int(is_lead.sum())
-    joint_p = None
-    if 0 < n_leads < G - 1:
-        lags = E[:, ~is_lead]
-        Xn = np.column_stack([Xf, lags])
-        start = np.concatenate([fit.params[:Xf.shape[1]], b[~is_lead]])
-        joint_p = score_test(y, n, Xn, E[:, is_lead], np.zeros(n_leads), cl, W, start=start).p_value
-    # A joint test of many leads has little power with few treated clusters (its
-    # covariance is estimated from a handful of procedures), so the headline pre-trend
-    # test is of one parameter: a linear trend of the discounted procedures, relative to
-    # the others, across the pre-period months.
-    trend_p = None
-    if n_leads >= 1:
-        slope = ((c["discounted"] & ~c["post"]).to_numpy(float) * (c["event"].to_numpy(float) - ref))
-        d = _treatment_columns(data)
-        trend_p = score_test(y, n, np.column_stack([Xf, d]), slope, 0.0, cl, W).p_value
-    return frame, trend_p, joint_p, n_leads
-
-
-def placebo(panel: pd.DataFrame, policy_date, *, province: str | None = None, n_boot: int = 999,
-            seed: int = 12345) -> dict | None:
-    """Return the same test at a fake policy date in the middle of the pre-period.
-
-    Only pre-period months are used (the real policy cannot leak in); the fake date is
-    the 1st of the month that splits them in half. Returns a dict with placebo_date,
-    effect_pp, beta_logit, p_value and rejects (at 5%), or None when the pre-period has
-    fewer than MIN_MONTHS_PRE + 2 months (too short to split).
-    """
-    province, rows = select_province(panel, province)
-    last_pre = policy_months(policy_date)[0]
-    pre = rows[rows["month"] <= last_pre]
-    months = sorted(set(pre["month"]))
-    if len(months) < MIN_MONTHS_PRE + 2:
-        return None
-    fake = months[max(MIN_MONTHS_PRE, len(months) // 2)]
-    data = prepare(pre, fake.start_time.date(), province)
-    d = _treatment_columns(data)
-    X = np.column_stack([data.X_fe, d])
-    fit = fit_binomial(data.y, data.n, X)
-    W = webb_weights(np.random.default_rng(seed), n_boot, int(data.cluster.max()) + 1)
-    p = score_test(data.y, data.n, data.X_fe, d, 0.0, data.cluster, W, start=fit.params[:-1]).p_value
-    return {"placebo_date": str(fake.start_time.date()), "effect_pp": _ame_pp(fit.eta, fit.params[-1], d, data.n),
-            "beta_logit": float(fit.params[-1]), "p_value": p, "rejects": bool(p < 0.05),
-            "n_months_before": data.n_months_pre, "n_months_after": data.n_months_post}
+    return warnings

@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis.models import did, its, power, scenarios, simulate
+from analysis.models import calibration, did, its, power, scenarios, simulate
 from analysis.data import panel as panel_mod
 from analysis.reports import plotting
 from analysis.data import Dataset
@@ -312,9 +312,11 @@ def estimate_table(est: Estimates, ds: Dataset, policy: PolicyInfo, inp: PanelIn
              "ci_high_pp": d.ci_high_pp, "p_value": d.p_value, "months_pre": d.n_months_pre,
              "months_post": d.n_months_post, "scope": d.effect_scope,
              "check": "; ".join(x for x in (
-                 f"pre-trend p = {d.pretrend_p_value:.3f}" if d.pretrend_p_value is not None else "",
+                 calibration.effect_note(d),
+                 f"pre-trend p = {d.pretrend_p_value:.3f} ({calibration.pretrend_note(d)})"
+                 if d.pretrend_p_value is not None else "",
                  (f"placebo {d.placebo['placebo_date']}: {d.placebo['effect_pp']:+.1f} pp, p = "
-                  f"{d.placebo['p_value']:.3f}") if d.placebo else "") if x)}]
+                  f"{d.placebo['p_value']:.3f} ({calibration.placebo_note(d)})") if d.placebo else "") if x)}]
     if d is None:
         rows.append({"design": "DiD (main)", "check": f"refused: {est.did_refusal}"})
     if i is None:
@@ -389,7 +391,7 @@ def event_study_figure(est: Estimates, ds: Dataset, policy: PolicyInfo, inp: Pan
                   if policy.date.day != 1 else f"Months relative to the policy month ({pd.Period(policy.date, 'M')})")
     ax.set_ylabel("Discounted minus other procedures (pp)")
     ax.legend(loc="upper left", fontsize=8)
-    pre_txt = (f"Pre-trend tests (wild bootstrap): linear trend of the discounted procedures before the "
+    pre_txt = (f"Pre-trend tests ({calibration.pretrend_note(d)}): linear trend of the discounted procedures before the "
                f"policy p = {d.pretrend_p_value:.3f}"
                + (f"; all {d.pretrend_n_leads} leads jointly p = {d.pretrend_joint_p_value:.3f}"
                   if d.pretrend_joint_p_value is not None else "") + ". "
@@ -539,7 +541,7 @@ def evidence_statement(policy: PolicyInfo, power_tab: pd.DataFrame, est: Estimat
         if not significant and np.isfinite(mde_did):
             line += (f" Effects under {mde_did:.1f} pp could not reliably have been detected, so this does not "
                      "show that the discount did nothing.")
-        if d.pretrend_p_value is not None and d.pretrend_p_value < 0.10:
+        if calibration.pretrend_failed(d):
             line += " The pre-trend test fails, so the comparison itself is in doubt."
         lines.append(line)
     if np.isfinite(mde_did):
