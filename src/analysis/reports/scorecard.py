@@ -209,7 +209,8 @@ def counts_figure(card: Scorecard):
     _local_ticks(ax)
     fig.subplots_adjust(left=0.38)
     caption = " ".join([
-        _("Shares of dossiers behind three groups of points, with {level} Wilson intervals. The counts are the "
+        _("Shares of dossiers (counts, not index points) behind three groups of points, with {level} Wilson "
+          "intervals. The counts are the "
           "province's whole year to date, not a sample: the interval only shows how little binomial noise there "
           "is at this size; definitions and data quality matter far more.").format(level=i18n.percent(100 * LEVEL, 0)),
         crawler_citation(card)])
