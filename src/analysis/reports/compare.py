@@ -198,6 +198,8 @@ def pair_figures(ds: Dataset, pairs: pd.DataFrame, provinces, tolerance_days: in
     names = compare.resolve_provinces(ds, provinces)
     colours = province_colours(names)
     out = []
+    # Index figures have their own figure (reports.compare_index), with the portal's citation.
+    pairs = pairs[pairs["kind"] != "index"] if len(pairs) else pairs
     comp = pairs[pairs["comparable"]] if len(pairs) else pairs
     if len(comp):
         for ind, grp in comp.groupby("indicator_a", sort=False):

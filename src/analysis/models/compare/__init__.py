@@ -33,6 +33,7 @@ import pandas as pd
 from analysis.data import Dataset
 from analysis.models.compare.derived import (DERIVED_COLUMNS, FORMULAS, Formula, _ratio_bound,
                                              derive_shares)
+from analysis.models.compare.index import INDEX_PREFIX, SOURCE_PREFIX, index_figures, index_reasons, is_index
 from analysis.models.compare.lineage import (lineage_flags, period_distance_days, predecessors,
                                              reference_date)
 from analysis.models.compare.matrix import (MATRIX_COLUMNS, indicator_matrix, matrix_table,
@@ -75,14 +76,16 @@ def comparison(ds: Dataset, provinces, tolerance_days: float = DEFAULT_TOLERANCE
     names = resolve_provinces(ds, provinces)
     matrix = indicator_matrix(ds, names)
     derived = derive_shares(ds, names)
+    index = index_figures(ds, names)
     pairs = pair_verdicts(ds, names, tolerance_days, matrix=matrix, derived=derived,
-                          within_province=within_province)
+                          within_province=within_province, index=index)
     return {
         "provinces": names,
         "tolerance_days": tolerance_days,
         "within_province": within_province,
         "matrix": records(matrix),
         "derived": records(derived),
+        "index": records(index),
         "pairs": records(pairs),
         "n_comparable": int(pairs["comparable"].sum()) if len(pairs) else 0,
         "reason_codes": REASONS,

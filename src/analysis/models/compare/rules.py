@@ -47,6 +47,8 @@ REASONS: dict[str, str] = {
     "bound_differs": "One figure is a bound ('more than', 'less than') and the other a point, or the bound of a derived share is unknown.",
     "province_ceased": "A figure is dated after its province ceased to exist.",
     "territory_changed": "A successor province's figure after a merger includes the merged provinces, so it is not the same territory as the other figure.",
+    "index_version_differs": "Index figures of different years: the index's groups and maxima were revised between years.",
+    "retrieval_differs": "Index figures to date retrieved on different days (different snapshots): a year-to-date figure moves daily.",
     "locality_reform": "Counts of local-government units on either side of the 1 Jul 2025 reform (districts abolished, communes merged) count different units.",
 }
 

@@ -11,9 +11,10 @@ import pandas as pd
 from analysis.data import Dataset
 from analysis.data.schema import SCOPES
 from analysis.models.compare.derived import derive_shares
+from analysis.models.compare.index import index_figures, index_reasons
 from analysis.models.compare.lineage import (_d, _length_days, _period_label, lineage_flags,
                                              period_distance_days, predecessors)
-from analysis.models.compare.matrix import indicator_matrix
+from analysis.models.compare.matrix import indicator_matrix, resolve_provinces
 from analysis.models.compare.rules import (DEFAULT_TOLERANCE_DAYS, DERIVED, FLOW_UNITS,
                                            LOCAL_UNIT_UNITS, NO_DATA, RELATED_GROUPS,
                                            REFORM_DATE, REPORTED, Flag)
@@ -171,7 +172,7 @@ def pair_verdict(ds: Dataset, a, b, tolerance_days: float = DEFAULT_TOLERANCE_DA
         if _get(r, "value") is None:
             raise ValueError(f"{_who(r)} has no value (a 'no data' row cannot be compared)")
     dist = period_distance_days(a, b)
-    reasons = _definition_reasons(a, b) + _period_reasons(a, b, dist, tolerance_days)
+    reasons = _definition_reasons(a, b) + _period_reasons(a, b, dist, tolerance_days) + index_reasons(a, b)
     bound_reasons, caveats = _bound_checks(a, b)
     lineage_reasons, lineage_caveats = _lineage_checks(ds, a, b)
     reasons += bound_reasons + lineage_reasons
@@ -212,8 +213,8 @@ def _pairs_of(ds, rows: pd.DataFrame, kind: str, tolerance_days: float,
     for i, j in _candidate_pairs(rows, within_province):
         a, b = rows.loc[i], rows.loc[j]
         v = pair_verdict(ds, a, b, tolerance_days)
-        ida = a["obs_id"] if kind == "observed" else "+".join(a["inputs"])
-        idb = b["obs_id"] if kind == "observed" else "+".join(b["inputs"])
+        ida = "+".join(a["inputs"]) if kind == "derived" else a["obs_id"]
+        idb = "+".join(b["inputs"]) if kind == "derived" else b["obs_id"]
         out.append({
             "kind": kind, "indicator_a": a["indicator"], "indicator_b": b["indicator"],
             "province_a": a["province"], "province_b": b["province"], "id_a": ida, "id_b": idb,
@@ -230,10 +231,11 @@ def _pairs_of(ds, rows: pd.DataFrame, kind: str, tolerance_days: float,
 
 def pair_verdicts(ds: Dataset, provinces, tolerance_days: float = DEFAULT_TOLERANCE_DAYS,
                   matrix: pd.DataFrame | None = None, derived: pd.DataFrame | None = None,
-                  within_province: bool = False) -> pd.DataFrame:
+                  within_province: bool = False, index: pd.DataFrame | None = None) -> pd.DataFrame:
     """Return one row per pair of figures from different provinces on the same or a
-    related indicator, for reported figures (``kind == 'observed'``) and derived shares
-    (``kind == 'derived'``), with the verdict of :func:`pair_verdict` (columns
+    related indicator, for reported figures (``kind == 'observed'``), derived shares
+    (``kind == 'derived'``) and figures of the national index (``kind == 'index'``, by
+    default the latest retrieval of each period: :func:`index_figures`), with the verdict of :func:`pair_verdict` (columns
     :data:`PAIR_COLUMNS`). With ``within_province`` the pairs of one province's figures
     over time are included too (e.g. its 20 localities before the 2025 reform against its
     130 communes after). Comparable pairs come first, then by fewest reasons and
@@ -246,10 +248,13 @@ def pair_verdicts(ds: Dataset, provinces, tolerance_days: float = DEFAULT_TOLERA
         matrix = indicator_matrix(ds, provinces)
     if derived is None:
         derived = derive_shares(ds, provinces)
+    if index is None:
+        index = index_figures(ds, resolve_provinces(ds, provinces))
     obs_rows = matrix[matrix["status"] == REPORTED].reset_index(drop=True)
     der_rows = derived[derived["status"] == DERIVED].reset_index(drop=True)
     rows = _pairs_of(ds, obs_rows, "observed", tolerance_days, within_province) + \
-        _pairs_of(ds, der_rows, "derived", tolerance_days, within_province)
+        _pairs_of(ds, der_rows, "derived", tolerance_days, within_province) + \
+        _pairs_of(ds, index.reset_index(drop=True), "index", tolerance_days, within_province)
     out = pd.DataFrame(rows, columns=PAIR_COLUMNS)
     if out.empty:
         return out
