@@ -118,7 +118,7 @@ def test_payment_table_records_how_each_percentage_was_made(shipped):
 
 def test_lineage_text_names_the_merger(shipped):
     md = compare_report.lineage_markdown(shipped, ["Hòa Bình", "Phú Thọ", "Nghệ An"])
-    assert "Hòa Bình** ceased to exist after 30/06/2025" in md
+    assert "Hòa Bình** ceased to exist after 30 Jun 2025" in md
     assert "Phú Thọ** absorbed" in md and "Vĩnh Phúc" in md
     assert "locality_reform" in md
 
