@@ -62,6 +62,12 @@ REASON_CASES = {
                              period_end=T("2025-07-10")),
                         dict(indicator="communes_with_admin_centre", unit="communes", scope="communes", value=20.0,
                              period_end=T("2025-06-20"))),
+    "index_version_differs": (dict(indicator="index766_total", unit="points", index_version="Decision 766, 2024",
+                                   snapshot_id="s1", retrieved="2024-06-30"),
+                              dict(index_version="Decision 766, 2025")),
+    "retrieval_differs": (dict(indicator="index766_total", unit="points", index_version="Decision 766, 2024",
+                               snapshot_id="s1", retrieved="2024-06-30"),
+                          dict(snapshot_id="s2", retrieved="2024-06-29")),
 }
 
 
@@ -228,7 +234,9 @@ def test_a_province_without_data_is_all_missing(shipped):
     pt = m[m["province"] == "Phú Thọ"]
     assert len(pt) == m["indicator"].nunique()
     assert (pt["status"] == compare.NO_DATA).all() and pt["value"].isna().all()
-    assert compare.pair_verdicts(shipped, ["Nghệ An", "Phú Thọ"]).empty
+    # No reported figure to pair: only the national index puts them side by side.
+    pairs = compare.pair_verdicts(shipped, ["Nghệ An", "Phú Thọ"])
+    assert set(pairs["kind"]) == {"index"}
 
 
 def test_provinces_resolve_from_nfd_and_aliases(shipped):
@@ -401,3 +409,42 @@ def test_a_zero_total_gives_no_share(data_copy):
     d = compare.derive_shares(data.load(data_copy), ["Nghệ An", "Hòa Bình"])
     hb = d[(d["province"] == "Hòa Bình") & (d["indicator"] == "full_process_share_of_online")]
     assert list(hb["status"]) == [compare.NO_DATA] and hb["value"].isna().all()
+
+
+# ----------------------------------------------------------------------------- the national index
+
+
+def test_nghe_an_and_phu_tho_are_comparable_on_the_2026_index(shipped):
+    pairs = compare.pair_verdicts(shipped, ["Nghệ An", "Phú Thọ"])
+    idx = pairs[pairs["kind"] == "index"]
+    assert len(idx) == 7 and idx["comparable"].all()  # the total and six groups
+    total = idx[idx["indicator_a"] == "index766_total"].iloc[0]
+    assert {total["value_a"], total["value_b"]} == {61.82, 62.18}
+    assert total["period_a"] == total["period_b"] and total["id_a"].split(":")[0] == total["id_b"].split(":")[0]
+    # Phú Thọ's figure covers the merged territory: shown as a caveat, not hidden.
+    assert {c["code"] for c in total["caveats"]} == {"successor_includes_merged"}
+
+
+def test_phu_tho_index_against_pre_merger_hoa_binh_is_territory_changed(shipped):
+    fig = compare.index_figures(shipped, ["Phú Thọ"])
+    pt = fig[fig["indicator"] == "index766_total"].iloc[0]
+    hb = shipped.observations[shipped.observations["province"] == "Hòa Bình"].iloc[0]
+    v = compare.pair_verdict(shipped, pt, hb)
+    assert not v["comparable"] and "territory_changed" in codes(v)
+
+
+def test_two_retrievals_of_one_year_are_not_comparable(shipped):
+    fig = compare.index_figures(shipped, ["Nghệ An"], latest_only=False)
+    tot = fig[fig["indicator"] == "index766_total"].sort_values("retrieved")
+    assert list(tot["retrieved"]) == ["2026-09-27", "2026-10-02", "2026-10-10"]
+    v = compare.pair_verdict(shipped, tot.iloc[1], tot.iloc[2])
+    assert codes(v) == {"retrieval_differs"}
+    assert compare.pair_verdict(shipped, tot.iloc[2], tot.iloc[2])["comparable"]
+
+
+def test_index_figures_are_points_on_the_portal_scope(shipped):
+    fig = compare.index_figures(shipped, ["Nghệ An"])
+    assert set(fig["unit"]) == {"points"} and set(fig["scope"]) == {"national_portal"}
+    assert (fig["period_start"] == T("2026-01-01")).all() and (fig["period_end"] == T("2026-10-10")).all()
+    assert fig["source_id"].str.startswith(compare.SOURCE_PREFIX).all()
+    assert compare.index_figures(shipped, ["Hòa Bình"]).empty  # ceased: no score

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from analysis.models import compare
-from analysis.reports import compare as compare_report, params
+from analysis.reports import compare as compare_report, compare_index, params
 from analysis import config
 
 PROVINCES = ["Nghệ An", "Hòa Bình"]
@@ -58,10 +58,28 @@ def test_comparable_pairs_get_one_figure_per_indicator(shipped):
 
 
 def test_no_pair_at_all_says_so(shipped):
-    pairs = compare.pair_verdicts(shipped, ["Nghệ An", "Phú Thọ"], 366)
-    figs = compare_report.pair_figures(shipped, pairs, ["Nghệ An", "Phú Thọ"], 366)
+    names = ["Vĩnh Phúc", "Hà Giang"]  # ceased in 2025, no figure and no index score
+    pairs = compare.pair_verdicts(shipped, names, 366)
+    figs = compare_report.pair_figures(shipped, pairs, names, 366)
     assert len(figs) == 1 and "no pair of figures" in figs[0]["alt"]
-    assert "nothing to put side by side" in compare_report.summary_markdown(shipped, ["Nghệ An", "Phú Thọ"], pairs, 366)
+    assert "nothing to put side by side" in compare_report.summary_markdown(shipped, names, pairs, 366)
+    assert compare_index.index_figure(shipped, pairs, names) is None
+    assert "No figures of the national index" in compare_index.index_markdown(pairs, names)
+
+
+def test_nghe_an_and_phu_tho_side_by_side_on_the_index(shipped):
+    names = ["Nghệ An", "Phú Thọ"]
+    pairs = compare.pair_verdicts(shipped, names, 366)
+    # No reported figure pairs: the observation figures say so, the index figure compares.
+    figs = compare_report.pair_figures(shipped, pairs, names, 366)
+    assert "no pair of figures" in figs[0]["alt"]
+    fig, data, caption, alt = compare_index.index_figure(shipped, pairs, names)
+    assert set(data["province"]) == set(names) and len(data) == 14
+    assert "National Public Service Portal" in caption and "retrieved 10 Oct 2026" in caption
+    assert "duynghiaqn/Crawler-766" in caption and "not the online dossier rate" in caption
+    assert "Nghệ An Total 61.82 of 100" in alt
+    assert "7 comparable" in compare_report.summary_markdown(shipped, names, pairs, 366)
+    assert "Comparable on the national index" in compare_index.index_markdown(pairs, names)
 
 
 def test_provision_table_uses_the_reported_counts_and_labels_scope(shipped):
@@ -100,7 +118,7 @@ def test_payment_table_records_how_each_percentage_was_made(shipped):
 
 def test_lineage_text_names_the_merger(shipped):
     md = compare_report.lineage_markdown(shipped, ["Hòa Bình", "Phú Thọ", "Nghệ An"])
-    assert "Hòa Bình** ceased to exist after 30/06/2025" in md
+    assert "Hòa Bình** ceased to exist after 30 Jun 2025" in md
     assert "Phú Thọ** absorbed" in md and "Vĩnh Phúc" in md
     assert "locality_reform" in md
 

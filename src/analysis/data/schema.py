@@ -123,6 +123,10 @@ TABLES: dict[str, tuple[Field, ...]] = {
         Field("valid_from", "date", required=False),
         Field("valid_to", "date", required=False),
         Field("successor", required=False),  # checked against the names once read
+        # Codes: format and uniqueness among filled cells checked by checks._admin_code_rules.
+        Field("official_code", required=False),
+        Field("code_before_2025", required=False),
+        Field("portal_code", required=False),
         Field("source_id"),
         Field("note", required=False),
     ),

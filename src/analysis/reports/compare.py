@@ -8,15 +8,18 @@ says so and shows the closest pairs, never a faked comparison.
 
 from __future__ import annotations
 
-import textwrap
 from pathlib import Path
 
 import pandas as pd
 
+from analysis import i18n
+from analysis.i18n import _
 from analysis.models import compare
 from analysis.reports import plotting
 from analysis.data import Dataset
-from analysis.data.observations import format_period
+from analysis.reports.compare_measures import (  # noqa: F401  (re-exported for the notebook and tests)
+    _BOUND_MARK, _fit_margins, _fmt, _label, payment_figure, payment_table, province_colours, provision_figure,
+    provision_table)
 from analysis.reports.params import COMMON, Param
 
 PARAMETERS = {
@@ -29,28 +32,6 @@ PARAMETERS = {
 #: How many of the closest not-comparable pairs to draw when nothing is comparable.
 CLOSEST_PAIRS = 6
 
-_PROVISION_FULL = {"procedures_full_online": "procedures", "online_services_full_process": "services"}
-_PROVISION_PARTIAL = {"procedures_partial_online": "procedures", "online_services_partial": "services"}
-_PAYMENT = compare.RELATED_GROUPS["online payment (capability vs use vs agencies passing a threshold)"]
-
-
-def province_colours(provinces) -> dict[str, str]:
-    """Return one palette colour per province, in the order given."""
-    return {p: plotting.PALETTE[i % len(plotting.PALETTE)] for i, p in enumerate(provinces)}
-
-
-def _fmt(v: float) -> str:
-    if pd.isna(v):
-        return "no data"
-    return f"{int(v):,}" if float(v) == int(v) else f"{v:,.4g}"
-
-
-_BOUND_MARK = {"lower": "> ", "upper": "< ", "approximate": "≈ ", "indeterminate": "? "}
-
-
-def _label(value, unit, bound, period, scope) -> str:
-    u = "%" if unit == "percent" else f" {unit}"
-    return f"{_BOUND_MARK.get(bound, '')}{_fmt(value)}{u}\n{period}; {scope}"
 
 
 # ----------------------------------------------------------------------------- text
@@ -61,27 +42,31 @@ def summary_markdown(ds: Dataset, provinces, pairs: pd.DataFrame, tolerance_days
     that the report will not fake a comparison, and what data would make one possible."""
     names = compare.resolve_provinces(ds, provinces)
     n, k = len(pairs), int(pairs["comparable"].sum()) if len(pairs) else 0
-    head = (f"**{', '.join(names)}**: {n} pair(s) of figures on the same or a related indicator "
-            f"(reported and derived), **{k} comparable** at a period tolerance of {tolerance_days} days.")
+    head = _("**{provinces}**: {n} pair(s) of figures on the same or a related indicator (reported, derived "
+             "and the national index), **{k} comparable** at a period tolerance of {days} days.").format(
+        provinces=", ".join(names), n=i18n.integer(n), k=i18n.integer(k), days=i18n.integer(tolerance_days))
     if n == 0:
-        return (head + "\n\nThe sources report no indicator, or related definition, for more than one of "
-                "these provinces: there is nothing to put side by side. To compare them, the data would "
-                "need the same indicator, on the same scope, for the same period, for each province.")
+        return head + "\n\n" + _("The sources report no indicator, or related definition, for more than one of "
+                                  "these provinces: there is nothing to put side by side. To compare them, the data "
+                                  "would need the same indicator, on the same scope, for the same period, for each "
+                                  "province.")
     lines = [head, ""]
     if k:
         comp = pairs[pairs["comparable"]]
-        lines.append("Comparable pairs:")
-        for _, p in comp.iterrows():
-            lines.append(f"- `{p['indicator_a']}`: {p['province_a']} {_fmt(p['value_a'])} ({p['period_a']}) vs "
-                         f"{p['province_b']} {_fmt(p['value_b'])} ({p['period_b']}), scope *{p['scope_a']}*.")
+        lines.append(_("Comparable pairs:"))
+        for _i, p in comp.iterrows():
+            lines.append("- " + _("`{indicator}`: {a} {va} ({pa}) vs {b} {vb} ({pb}), scope *{scope}*.").format(
+                indicator=p["indicator_a"], a=p["province_a"], va=_fmt(p["value_a"]), pa=p["period_a"],
+                b=p["province_b"], vb=_fmt(p["value_b"]), pb=p["period_b"], scope=p["scope_a"]))
     else:
-        lines.append("**Nothing in the data is strictly comparable across these provinces.** The figures below "
-                     "show the closest pairs, each marked NOT COMPARABLE with its reasons; they are not a "
-                     "comparison. A comparison would need the same indicator, on the same scope and definition, "
-                     f"for periods no more than {tolerance_days} days apart, from each province.")
+        lines.append(_("**Nothing in the data is strictly comparable across these provinces.** The figures below "
+                       "show the closest pairs, each marked NOT COMPARABLE with its reasons; they are not a "
+                       "comparison. A comparison would need the same indicator, on the same scope and definition, "
+                       "for periods no more than {days} days apart, from each province.").format(
+            days=i18n.integer(tolerance_days)))
     codes = pd.Series([c for cs in pairs["reason_codes"] for c in cs]).value_counts()
     if len(codes):
-        lines += ["", "Why pairs are not comparable (number of pairs per reason):", ""]
+        lines += ["", _("Why pairs are not comparable (number of pairs per reason):"), ""]
         lines += [f"- `{c}` ({n_}): {compare.REASONS[c]}" for c, n_ in codes.items()]
     return "\n".join(lines)
 
@@ -95,27 +80,32 @@ def lineage_markdown(ds: Dataset, provinces) -> str:
     for p in names:
         a = admin.loc[p]
         obs = ds.observations[ds.observations["province"] == p]
-        last = f"; its figures in the data end {obs['period_end'].max():%d/%m/%Y}" if len(obs) else \
-            "; the data hold no figure for it"
+        last = (_("; its figures in the data end {date}").format(date=i18n.date(obs["period_end"].max()))
+                if len(obs) else _("; the data hold no figure for it"))
         if pd.notna(a["valid_to"]):
-            lines.append(f"- **{p}** ceased to exist after {a['valid_to']:%d/%m/%Y} (merged into "
-                         f"{a['successor'] or 'no named successor'}){last}. A figure dated later is flagged "
-                         "`province_ceased` and is not compared.")
+            lines.append("- " + _("**{province}** ceased to exist after {date} (merged into {successor}){last}. A "
+                                  "figure dated later is flagged `province_ceased` and is not compared.").format(
+                province=p, date=i18n.date(a["valid_to"]), successor=a["successor"] or _("no named successor"),
+                last=last))
         preds = compare.predecessors(ds, p)
         if preds:
-            lines.append(f"- **{p}** absorbed {', '.join(q for q, _ in preds)} after "
-                         f"{max(t for _, t in preds):%d/%m/%Y}: its later figures cover a larger territory "
-                         "(flag `successor_includes_merged`), and are not compared with the merged provinces "
-                         f"or with {p} before (`territory_changed`){last}.")
+            lines.append("- " + _("**{province}** absorbed {merged} after {date}: its later figures cover a larger "
+                                  "territory (flag `successor_includes_merged`), and are not compared with the "
+                                  "merged provinces or with {province} before (`territory_changed`){last}.").format(
+                province=p, merged=", ".join(q for q, _d in preds), date=i18n.date(max(t for _q, t in preds)),
+                last=last))
         local = obs[obs["unit"].isin(compare.LOCAL_UNIT_UNITS) | obs["scope"].isin(compare.LOCAL_UNIT_UNITS)]
         if len(local):
-            before = (local["period_end"] < compare.REFORM_DATE).sum()
-            after = len(local) - before
-            lines.append(f"- **{p}**: {len(local)} figure(s) count local-government units ({before} before and "
-                         f"{after} after the 1 Jul 2025 reform). Counts across the reform are flagged "
-                         "`locality_reform` (e.g. 20 district-level localities before, 130 communes after in Nghệ An).")
+            before = int((local["period_end"] < compare.REFORM_DATE).sum())
+            lines.append("- " + _("**{province}**: {n} figure(s) count local-government units ({before} before and "
+                                  "{after} after the 1 Jul 2025 reform). Counts across the reform are flagged "
+                                  "`locality_reform` (e.g. 20 district-level localities before, 130 communes after "
+                                  "in Nghệ An).").format(province=p, n=i18n.integer(len(local)),
+                                                         before=i18n.integer(before),
+                                                         after=i18n.integer(len(local) - before)))
         if not lines or not lines[-1].startswith(f"- **{p}**"):
-            lines.append(f"- **{p}**: no change of boundaries recorded in admin_units.csv{last}.")
+            lines.append("- " + _("**{province}**: no change of boundaries recorded in admin_units.csv{last}.").format(
+                province=p, last=last))
     return "\n".join(lines)
 
 
@@ -130,24 +120,11 @@ def _pick_closest(pairs: pd.DataFrame, k: int) -> pd.DataFrame:
     return pairs.loc[~key.duplicated()].head(k)
 
 
-def _fit_margins(fig, caption: str, caption_width: int = 130, hspace: float | None = None) -> None:
-    """Reset the top and bottom margins of a tall figure in inches, not fractions, so the
-    caption drawn by plotting.finish fits without leaving a large blank band."""
-    height = fig.get_figheight()
-    n_lines = len(textwrap.wrap(caption, caption_width))
-    bottom_in = 0.85 + 0.125 * n_lines
-    # Below finish()'s subtitle (drawn at 0.915 of the height) with room for an axes title.
-    kw = {"bottom": min(0.6, bottom_in / height), "top": min(0.895, 1 - 1.05 / height)}
-    if hspace is not None:
-        kw["hspace"] = hspace
-    fig.subplots_adjust(**kw)
-
-
 def _dumbbell(ds: Dataset, chosen: pd.DataFrame, colours: dict, title: str, subtitle: str,
               caption_head: str):
     n = max(1, len(chosen))
     fig, axes = plotting.new_figure(n, 1, figsize=(10, 2.1 * n + 3.2), squeeze=False)
-    for ax, (_, p) in zip(axes[:, 0], chosen.iterrows()):
+    for ax, (_i, p) in zip(axes[:, 0], chosen.iterrows()):
         comparable = bool(p["comparable"])
         xa, xb = p["value_a"], p["value_b"]
         same_unit = p["unit_a"] == p["unit_b"]
@@ -169,13 +146,14 @@ def _dumbbell(ds: Dataset, chosen: pd.DataFrame, colours: dict, title: str, subt
         ind = p["indicator_a"] if p["indicator_a"] == p["indicator_b"] else f"{p['indicator_a']} vs {p['indicator_b']}"
         kind = " (derived)" if p["kind"] == "derived" else ""
         if comparable:
-            ax.set_title(f"{ind}{kind}: comparable", fontsize=9, loc="left", color="#009E73")
+            ax.set_title(_("{indicator}{kind}: comparable").format(indicator=ind, kind=kind), fontsize=9, loc="left",
+                         color="#009E73")
         else:
-            ax.set_title(f"NOT COMPARABLE — {ind}{kind}: {', '.join(p['reason_codes'])}", fontsize=9,
-                         loc="left", color="#D55E00")
+            ax.set_title(_("NOT COMPARABLE — {indicator}{kind}: {codes}").format(
+                indicator=ind, kind=kind, codes=", ".join(p["reason_codes"])), fontsize=9, loc="left", color="#D55E00")
         unit_text = (("%" if p["unit_a"] == "percent" else p["unit_a"]) if same_unit
                      else f"{p['unit_a']} ({p['province_a']}) / {p['unit_b']} ({p['province_b']}): different units")
-        ax.set_xlabel(f"Value ({unit_text})", fontsize=8)
+        ax.set_xlabel(_("Value ({unit})").format(unit=unit_text), fontsize=8)
     srcs = list(chosen["source_a"]) + list(chosen["source_b"])
     srcs = [s for ss in srcs for s in str(ss).split("+")]
     caption = caption_head + " " + ds.citation(srcs)
@@ -198,10 +176,12 @@ def pair_figures(ds: Dataset, pairs: pd.DataFrame, provinces, tolerance_days: in
     names = compare.resolve_provinces(ds, provinces)
     colours = province_colours(names)
     out = []
+    # Index figures have their own figure (reports.compare_index), with the portal's citation.
+    pairs = pairs[pairs["kind"] != "index"] if len(pairs) else pairs
     comp = pairs[pairs["comparable"]] if len(pairs) else pairs
     if len(comp):
         for ind, grp in comp.groupby("indicator_a", sort=False):
-            title = f"{ind}: figures that can be compared across provinces"
+            title = _("{indicator}: figures that can be compared across provinces").format(indicator=ind)
             gaps = ", ".join(f"{d:.0f}" for d in grp["period_distance_days"])
             cap = (f"Comparable pairs of '{ind}': same indicator, scope, definition, unit and bound type, "
                    f"reference dates within the chosen tolerance of {tolerance_days} days (here {gaps} days "
@@ -211,18 +191,18 @@ def pair_figures(ds: Dataset, pairs: pd.DataFrame, provinces, tolerance_days: in
             fig, data, caption = _dumbbell(ds, grp, colours, title,
                                            f"{len(grp)} comparable pair(s); tolerance {tolerance_days} days", cap)
             alt = "; ".join(f"{p['province_a']} {_fmt(p['value_a'])} ({p['period_a']}) vs {p['province_b']} "
-                            f"{_fmt(p['value_b'])} ({p['period_b']})" for _, p in grp.iterrows())
+                            f"{_fmt(p['value_b'])} ({p['period_b']})" for _i, p in grp.iterrows())
             out.append({"name": plotting.figure_name(f"compare_pair_{ind}", _fig_params(names, tolerance_days)),
                         "fig": fig, "data": data, "caption": caption, "alt": f"Dumbbell chart of {ind}: {alt}."})
         return out
     fig_params = _fig_params(names, tolerance_days)
     if pairs.empty:
         fig, ax = plotting.new_figure()
-        msg = (f"No indicator or related definition is reported for more than one of {', '.join(names)}: "
-               "there is no pair of figures to compare.")
+        msg = _("No indicator or related definition is reported for more than one of {provinces}: "
+                "there is no pair of figures to compare.").format(provinces=", ".join(names))
         plotting.empty_panel(ax, msg)
         caption = msg + " " + ds.citation(ds.observations[ds.observations["province"].isin(names)]["source_id"])
-        plotting.finish(fig, title="Nothing to compare", caption=caption)
+        plotting.finish(fig, title=_("Nothing to compare"), caption=caption)
         return [{"name": plotting.figure_name("compare_pairs_none", fig_params), "fig": fig,
                  "data": pairs, "caption": caption, "alt": msg}]
     chosen = _pick_closest(pairs, CLOSEST_PAIRS)
@@ -232,11 +212,12 @@ def pair_figures(ds: Dataset, pairs: pd.DataFrame, provinces, tolerance_days: in
                f"{c} = {compare.REASONS[c]}" for c in dict.fromkeys(c for cs in chosen["reason_codes"] for c in cs))
            + " ▶ = lower bound.")
     fig, data, caption = _dumbbell(ds, chosen, colours,
-                                   f"No strictly comparable figures: {' vs '.join(names)}",
-                                   f"Closest pairs, all NOT COMPARABLE (tolerance {tolerance_days} days)", cap)
+                                   _("No strictly comparable figures: {provinces}").format(provinces=" vs ".join(names)),
+                                   _("Closest pairs, all NOT COMPARABLE (tolerance {days} days)").format(
+                                       days=i18n.integer(tolerance_days)), cap)
     alt = "; ".join(f"NOT COMPARABLE {p['indicator_a']}/{p['indicator_b']}: {p['province_a']} "
                     f"{_fmt(p['value_a'])} vs {p['province_b']} {_fmt(p['value_b'])} "
-                    f"({', '.join(p['reason_codes'])})" for _, p in chosen.iterrows())
+                    f"({', '.join(p['reason_codes'])})" for _i, p in chosen.iterrows())
     return [{"name": plotting.figure_name("compare_closest_pairs", fig_params), "fig": fig, "data": data,
              "caption": caption, "alt": alt}]
 
@@ -249,192 +230,6 @@ def save_figures(figures: list[dict], output_dir) -> list[Path]:
     """Save every figure of :func:`pair_figures` with plotting.save; return the PNG paths."""
     return [plotting.save(f["fig"], f["name"], output_dir, caption=f["caption"], alt_text=f["alt"],
                           data=f["data"])["png"] for f in figures]
-
-
-# ----------------------------------------------------------------------------- provision
-
-
-def provision_table(ds: Dataset, provinces) -> pd.DataFrame:
-    """Return one row per (province, scope, date) of online service provision: counts of
-    full-process, partial and online-but-split-not-stated services or procedures, the
-    procedures published in the national TTHC database, what is counted, obs_ids and
-    sources. A province without any such figure gets one row with status 'no data'."""
-    names = compare.resolve_provinces(ds, provinces)
-    obs = ds.observations[ds.observations["province"].isin(names) & (ds.observations["subunit"] == "")]
-    wanted = [*_PROVISION_FULL, *_PROVISION_PARTIAL, "online_services_provided", "procedures_published"]
-    obs = obs[obs["indicator"].isin(wanted)]
-    rows = []
-    for p in names:
-        po = obs[obs["province"] == p]
-        if po.empty:
-            rows.append({"province": p, "status": compare.NO_DATA, "scope": None, "period_end": pd.NaT,
-                         "counted": None, "full": float("nan"), "partial": float("nan"),
-                         "online_unsplit": float("nan"), "published": float("nan"),
-                         "obs_ids": "", "source_id": ""})
-            continue
-        for (scope, end), g in po.groupby(["scope", "period_end"], sort=True):
-            val = {i: float(g.loc[g["indicator"] == i, "value"].iloc[0]) for i in g["indicator"]}
-            full = next((val[i] for i in _PROVISION_FULL if i in val), float("nan"))
-            partial = next((val[i] for i in _PROVISION_PARTIAL if i in val), float("nan"))
-            counted = next((_PROVISION_FULL[i] for i in _PROVISION_FULL if i in val),
-                           next((_PROVISION_PARTIAL[i] for i in _PROVISION_PARTIAL if i in val),
-                                "services" if "online_services_provided" in val else "procedures"))
-            provided = val.get("online_services_provided", float("nan"))
-            unsplit = provided if pd.isna(full) and pd.isna(partial) else float("nan")
-            rows.append({"province": p, "status": compare.REPORTED, "scope": scope, "period_end": end,
-                         "counted": counted, "full": full, "partial": partial, "online_unsplit": unsplit,
-                         "published": val.get("procedures_published", float("nan")),
-                         "obs_ids": "+".join(g["obs_id"]), "source_id": "+".join(dict.fromkeys(g["source_id"]))})
-    return pd.DataFrame(rows)
-
-
-def provision_figure(ds: Dataset, provinces):
-    """Return (fig, data, caption, alt): the composition of online service provision
-    (full-process vs partial) per province and date, one bar per scope, with the
-    procedures published in the national TTHC database as a tick; 'no data' rows say so."""
-    names = compare.resolve_provinces(ds, provinces)
-    tab = provision_table(ds, names)
-    fig, ax = plotting.new_figure(figsize=(10, 1.1 * len(tab) + 3))
-    labels = []
-    for y, (_, r) in enumerate(tab.iterrows()):
-        if r["status"] == compare.NO_DATA:
-            labels.append(f"{r['province']}\n(no data)")
-            ax.text(0, y, "  no figure on online service provision in the data (missing, not zero)",
-                    va="center", fontsize=8, color="#444444")
-            continue
-        scope_label = ("national TTHC database / national portal" if r["scope"] == "national_portal"
-                       else plotting.SCOPE_LABELS.get(r["scope"], r["scope"]))
-        labels.append(f"{r['province']} · as of {r['period_end']:%d/%m/%Y}\n{scope_label}\n(counts {r['counted']})")
-        left = 0.0
-        for col, colour, name, hatch in (("full", "#009E73", "Full-process (toàn trình)", None),
-                                         ("partial", "#E69F00", "Partial (một phần)", None),
-                                         ("online_unsplit", "#BBBBBB", "Online, full/partial\nsplit not stated", "//")):
-            v = r[col]
-            if pd.notna(v):
-                ax.barh(y, v, left=left, color=colour, hatch=hatch, edgecolor="white", label=name, height=0.6)
-                ax.text(left + v / 2, y, _fmt(v), ha="center", va="center", fontsize=8)
-                left += v
-        if pd.notna(r["full"]) and pd.notna(r["partial"]):
-            share = 100 * r["full"] / (r["full"] + r["partial"])
-            ax.text(0, y - 0.34, f" full-process {share:.1f}% of online provision "
-                    f"({_fmt(r['full'])} of {_fmt(r['full'] + r['partial'])})", fontsize=7.5, va="bottom")
-        if pd.notna(r["published"]):
-            ax.plot([r["published"]] * 2, [y - 0.4, y + 0.4], color="black", lw=2,
-                    label="Procedures published\n(national TTHC database)")
-            ax.text(r["published"], y - 0.42, f" {_fmt(r['published'])} published", fontsize=7.5, va="top")
-        if left == 0 and pd.notna(r["published"]):
-            ax.text(0, y + 0.25, "  online provision not reported on this scope", fontsize=7.5, color="#444444")
-    ax.set_yticks(range(len(tab)), labels, fontsize=7.5)
-    ax.set_ylim(len(tab) - 0.4, -0.6)
-    ax.set_xlabel("Number of online services or procedures (see each row: what is counted)")
-    h, lab = ax.get_legend_handles_labels()
-    uniq = dict(zip(lab, h))
-    if uniq:
-        ax.legend(uniq.values(), uniq.keys(), fontsize=7.5, loc="upper left", bbox_to_anchor=(1.01, 1.0))
-    ax.set_xlim(0, max(1.0, tab[["full", "published"]].max().max(), (tab["full"].fillna(0)
-                + tab["partial"].fillna(0) + tab["online_unsplit"].fillna(0)).max()) * 1.25)
-    fig.subplots_adjust(left=0.25, right=0.74)
-    srcs = [s for ss in tab["source_id"] for s in ss.split("+") if s]
-    caption = ("Composition of online service provision, per province, date and scope. Bars on the provincial "
-               "TTHC information system and on the national TTHC database/portal count different things and "
-               "are not one series; some rows count procedures (TTHC), others online services. 'As of' dates "
-               "of undated stock figures are set by convention (see each observation's note). Provinces and "
-               "years differ: the bars are not a comparison. " + (ds.citation(srcs) if srcs else "Sources: none."))
-    alt = "; ".join(f"{r['province']} {r['scope']} {r['period_end']:%m/%Y}: full {_fmt(r['full'])}, partial "
-                    f"{_fmt(r['partial'])}, online unsplit {_fmt(r['online_unsplit'])}, published {_fmt(r['published'])}"
-                    if r["status"] != compare.NO_DATA else f"{r['province']}: no data" for _, r in tab.iterrows())
-    plotting.finish(fig, title="Online service provision: full-process vs partial, by province, date and scope",
-                    subtitle="Each bar is one scope on one date; procedures and services are different counts",
-                    caption=caption)
-    _fit_margins(fig, caption)
-    return fig, tab, caption, "Stacked bars of online service provision. " + alt
-
-
-# ----------------------------------------------------------------------------- payment
-
-
-def payment_table(ds: Dataset, provinces) -> pd.DataFrame:
-    """Return every online-payment figure of the provinces as a percentage with its
-    definition: rates as reported; counts of departments with a stated denominator as
-    100 × count / denominator (``formula`` recorded). 'no data' row for a province without any."""
-    names = compare.resolve_provinces(ds, provinces)
-    obs = ds.observations
-    meta = ds.indicators.set_index("indicator")
-    rows = []
-    for p in names:
-        po = obs[(obs["province"] == p) & obs["indicator"].isin(_PAYMENT)]
-        if po.empty:
-            rows.append({"province": p, "status": compare.NO_DATA, "indicator": None, "title": None,
-                         "percent": float("nan"), "formula": None, "bound": None, "scope": None,
-                         "period": compare.NO_DATA, "obs_id": None, "source_id": None})
-            continue
-        for _, r in po.iterrows():
-            if r["unit"] == "percent":
-                pct, formula = float(r["value"]), "as reported"
-            elif pd.notna(r["denominator"]):
-                pct = 100.0 * float(r["value"]) / float(r["denominator"])
-                formula = f"100 × {int(r['value'])} / {int(r['denominator'])} departments"
-            else:
-                continue
-            rows.append({"province": p, "status": compare.REPORTED, "indicator": r["indicator"],
-                         "title": meta.loc[r["indicator"], "title"], "percent": pct, "formula": formula,
-                         "bound": r["bound"], "scope": r["scope"], "period": format_period(r),
-                         "obs_id": r["obs_id"], "source_id": r["source_id"]})
-        # The derived coverage (share of all published procedures payable online), formula recorded.
-        der = compare.derive_shares(ds, names)
-        der = der[(der["province"] == p) & (der["indicator"] == "online_payment_coverage_of_published")
-                  & (der["status"] == compare.DERIVED)]
-        for _, d in der.iterrows():
-            rows.append({"province": p, "status": compare.DERIVED, "indicator": d["indicator"],
-                         "title": d["title"] + " (derived)", "percent": float(d["value"]),
-                         "formula": d["formula"], "bound": d["bound"], "scope": d["scope"],
-                         "period": d["period"], "obs_id": "+".join(d["inputs"]), "source_id": d["source_id"]})
-    return pd.DataFrame(rows)
-
-
-def payment_figure(ds: Dataset, provinces):
-    """Return (fig, data, caption, alt): every online-payment figure as a percentage, one row
-    per figure, labelled with its definition, scope and period; the rows are different
-    definitions and are not compared (the caption says so)."""
-    names = compare.resolve_provinces(ds, provinces)
-    tab = payment_table(ds, names)
-    colours = province_colours(names)
-    fig, ax = plotting.new_figure(figsize=(10, 0.75 * len(tab) + 3))
-    labels = []
-    for y, (_, r) in enumerate(tab.iterrows()):
-        if r["status"] == compare.NO_DATA:
-            labels.append(f"{r['province']}: no online-payment figure")
-            ax.text(1, y, "no data (missing, not zero)", va="center", fontsize=8, color="#444444")
-            continue
-        labels.append("\n".join(textwrap.wrap(f"{r['province']}: {r['title']}", 48))
-                      + f"\n{r['scope']}; {r['period']}")
-        ax.scatter([r["percent"]], [y], color=colours[r["province"]], s=70, zorder=3, label=r["province"])
-        how = "" if r["formula"] == "as reported" else " (" + "\n".join(textwrap.wrap(r["formula"], 45)) + ")"
-        ax.annotate(f"{r['percent']:.1f}%{how}",
-                    (r["percent"], y), xytext=(6, 6), textcoords="offset points", fontsize=7.5)
-    ax.set_yticks(range(len(tab)), labels, fontsize=7)
-    ax.set_ylim(len(tab) - 0.5, -0.7)
-    ax.set_xlim(0, 105)
-    ax.set_xlabel("Percent (each row has its own definition: procedures, dossiers or departments)")
-    h, lab = ax.get_legend_handles_labels()
-    uniq = dict(zip(lab, h))
-    if uniq:
-        ax.legend(uniq.values(), uniq.keys(), fontsize=8, loc="best")
-    fig.subplots_adjust(left=0.36)
-    srcs = [s for ss in tab["source_id"] if isinstance(ss, str) for s in ss.split("+")]
-    caption = ("Online payment: every figure in the data, each with its own definition: the share of fee-bearing "
-               "procedures where online payment is enabled (capability), of procedures with at least one online "
-               "payment (use), of dossiers paid online, or of departments passing a threshold (65% or 10%). "
-               "These are different quantities for different provinces and periods: NOT COMPARABLE across "
-               "provinces. Rows marked (derived) are computed from reported figures with the formula shown; a derived row "
-               "whose scope joins two scopes with '+' divides figures from both. "
-               + (ds.citation(srcs) if srcs else "Sources: none."))
-    alt = "; ".join(f"{r['province']} {r['indicator']} {r['percent']:.1f}% ({r['period']})"
-                    if r["status"] != compare.NO_DATA else f"{r['province']}: no data" for _, r in tab.iterrows())
-    plotting.finish(fig, title="Online payment: what each province reports (different definitions)",
-                    subtitle="Rows are different measures; not a comparison", caption=caption)
-    _fit_margins(fig, caption)
-    return fig, tab, caption, "Dot chart of online-payment figures. " + alt
 
 
 def derived_table(derived: pd.DataFrame) -> pd.DataFrame:
@@ -466,17 +261,20 @@ def within_province_table(ds: Dataset, provinces, tolerance_days: int) -> pd.Dat
 
 def what_this_does_not_show() -> str:
     """Return the Markdown of the report's limits, and what data would answer more."""
-    return "\n".join([
-        "- A pair marked comparable shares indicator, scope, definition, unit and bound type, and its reference "
-        "dates are within the tolerance. It is still two numbers from news articles, without sampling error or "
-        "an interval: a difference between them is a description, not an estimate of an effect.",
-        "- Nothing here adjusts for province size, population or the mix of procedures; counts of dossiers or "
-        "services reflect size as much as uptake.",
-        "- 'As of' stock figures whose date a source does not state were dated by convention (see the notes in "
-        "data/observations.csv); the period distance uses that date.",
-        "- Derived shares divide figures the sources report separately; where their scopes differ (the provincial "
-        "system vs the national TTHC database) the result is flagged and is not a measured share.",
-        "- What would make the provinces comparable: the same indicator (e.g. the online dossier rate as "
-        "published by the National Public Service Portal, or its Decision 766 scoring index) for each province "
-        "for the same month or quarter, and figures for Phú Thọ after 1 Jul 2025 split by former province.",
-    ])
+    return "\n".join("- " + s for s in (
+        _("A pair marked comparable shares indicator, scope, definition, unit and bound type, and its reference "
+          "dates are within the tolerance. It is still two numbers from news articles or the portal, without "
+          "sampling error or an interval: a difference between them is a description, not an estimate of an effect."),
+        _("Nothing here adjusts for province size, population or the mix of procedures; counts of dossiers or "
+          "services reflect size as much as uptake."),
+        _("'As of' stock figures whose date a source does not state were dated by convention (see the notes in "
+          "data/observations.csv); the period distance uses that date."),
+        _("Derived shares divide figures the sources report separately; where their scopes differ (the provincial "
+          "system vs the national TTHC database) the result is flagged and is not a measured share."),
+        _("On the national Decision 766 index, points are not rates, a year-to-date figure moves with the day it is "
+          "retrieved, and the groups and maxima change between years: only figures of the same index, period and "
+          "retrieval are compared."),
+        _("What would make the provinces comparable on their own reports: the same indicator (e.g. the online "
+          "dossier rate as published by the National Public Service Portal) for each province for the same month "
+          "or quarter, and figures for Phú Thọ after 1 Jul 2025 split by former province."),
+    ))

@@ -28,6 +28,7 @@ NOTEBOOK_SPECS: dict[str, str] = {
     "02_online_rate_growth": "analysis.reports.growth:PARAMETERS",
     "03_fee_discount": "analysis.reports.discount:PARAMETERS",
     "04_province_comparison": "analysis.reports.compare:PARAMETERS",
+    "05_province_scorecard": "analysis.reports.scorecard:PARAMETERS",
 }
 
 
