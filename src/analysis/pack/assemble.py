@@ -61,6 +61,8 @@ def assemble(spec: PackSpec, tmp: Path, results: dict, cached: dict, keys: dict)
         records.append(run_record(run, status, error, keys[run.name], figs))
         timings["runs"][run.name] = {"seconds": res["seconds"], "attempts": res["attempts"],
                                      "cached": run.name in cached}
+        if "timing" in res:
+            timings["runs"][run.name]["timing"] = res["timing"]
     return records, timings
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import concurrent.futures as cf
 import json
 import multiprocessing
+import os
 import time
 from pathlib import Path
 
@@ -42,10 +43,14 @@ def start_forkserver():
     return ctx
 
 
-def make_pool(jobs: int) -> cf.ProcessPoolExecutor:
-    from analysis.pack import execute as pack_exec
+def make_pool(jobs: int, warm: bool = True) -> cf.ProcessPoolExecutor:
+    """Return a pool of ``jobs`` workers that die with this process; with ``warm`` each
+    starts its kernel factory (pre-imported kernels) as it starts."""
+    from analysis.pack import execute as pack_exec, lifeline
 
-    return cf.ProcessPoolExecutor(max_workers=jobs, mp_context=start_forkserver(), initializer=pack_exec.init_worker)
+    me = os.getpid()
+    return cf.ProcessPoolExecutor(max_workers=jobs, mp_context=start_forkserver(), initializer=pack_exec.init_worker,
+                                  initargs=(me, lifeline.start_time(me), warm))
 
 
 def job_for(run: Run, tmp: Path, data_path: Path) -> dict:
@@ -62,6 +67,7 @@ def job_for(run: Run, tmp: Path, data_path: Path) -> dict:
                        "output_dir": str(tmp / "work" / run.name)},
         "timeout": run.timeout,
         "kernel_name": config.KERNEL_NAME,
+        "submitted": time.time(),
     }
     if "data_dir" not in run.spec_names:
         job["parameters"].pop("data_dir")
