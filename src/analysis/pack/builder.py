@@ -51,7 +51,8 @@ class PackResult:
 
 def build(params_file: str | Path, out_root: str | Path | None = None, data_dir: str | Path | None = None, *,
           jobs: int | None = None, timeout: float | None = None, use_cache: bool = True,
-          wait: bool = False, code_dir: str | Path | None = None, progress: bool = True) -> PackResult:
+          wait: bool = False, code_dir: str | Path | None = None, progress: bool = True,
+          scheduler: str | None = None) -> PackResult:
     """Build and publish the pack described by ``params_file``; return a :class:`PackResult`.
 
     ``out_root`` (default figures/) receives ``packs/NAME`` and ``latest``; ``data_dir``
@@ -59,7 +60,9 @@ def build(params_file: str | Path, out_root: str | Path | None = None, data_dir:
     (default: the number of cores); ``timeout`` seconds per cell for runs whose entry
     gives none; ``use_cache`` reuses unchanged runs of the previous pack; ``wait`` waits
     for another build instead of refusing; ``code_dir`` is the source tree whose *.py
-    files enter the cache key (default: the analysis package).
+    files enter the cache key (default: the analysis package); ``scheduler`` sends the
+    runs to a ``dask.distributed`` cluster (an address, or ``"local"`` for a LocalCluster
+    of ``jobs`` workers started here) instead of the local process pool.
 
     Raises ParameterError or DataError before anything runs (bad file, parameters or
     data), PackBusy when another build holds the lock, KeyboardInterrupt when
@@ -91,7 +94,12 @@ def build(params_file: str | Path, out_root: str | Path | None = None, data_dir:
                 (tmp / sub).mkdir(parents=True)
             results, cached, todo = _split_cached(spec, keys, out_root, tmp, use_cache)
             t = time.monotonic()
-            pool.run_local(todo, tmp, data_path, jobs, results, progress, len(spec.runs))
+            if scheduler:
+                from analysis.pack import dask_backend
+
+                dask_backend.run_dask(todo, tmp, data_path, scheduler, jobs, results, progress, len(spec.runs))
+            else:
+                pool.run_local(todo, tmp, data_path, jobs, results, progress, len(spec.runs))
             phases["execute"] = round(time.monotonic() - t, 3)
             records, timings = assemble.assemble(spec, tmp, results, cached, keys)
             manifest = inputs.manifest(spec, data_path, code_dir, records)

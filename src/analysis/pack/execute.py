@@ -40,6 +40,12 @@ def init_worker(build_pid: int | None = None, build_started: str | None = None, 
         start_factory()
 
 
+def warm_up() -> bool:
+    """Start this process's kernel factory if it is not running (it imports in the
+    background); return whether kernels will be forked. Used on Dask workers."""
+    return start_factory() is not None
+
+
 def start_factory():
     """Return this process's kernel factory (see analysis.pack.kernels), or None where
     kernels cannot be forked (not Linux, or the kernel spec is not this interpreter's)."""

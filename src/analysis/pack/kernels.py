@@ -37,7 +37,7 @@ from jupyter_client.manager import AsyncKernelManager
 
 #: Modules a report notebook imports; the factory imports them once.
 PRELOAD = ("ipykernel.kernelapp", "numpy", "pandas", "scipy.stats", "statsmodels.api", "statsmodels.formula.api",
-           "matplotlib", "matplotlib.pyplot", "matplotlib_inline.backend_inline", "seaborn", "analysis.reports",
+           "matplotlib", "matplotlib.pyplot", "seaborn", "analysis.reports",
            "analysis.reports.plotting", "analysis.reports.params", "analysis.data")
 #: ipykernel's inline backend, which ipykernel also sets before a cold kernel imports matplotlib.
 INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
@@ -54,6 +54,14 @@ def _reap(signum, frame) -> None:
             return
         if pid == 0:
             return
+
+
+def _inline_figures() -> None:
+    """Hook matplotlib's inline backend into the new kernel's shell, as its import does in
+    a cold kernel; needed only if the factory's imports already loaded that backend."""
+    mod = sys.modules.get("matplotlib_inline.backend_inline")
+    if mod is not None:
+        mod._enable_matplotlib_integration()  # what the module runs at import, now with a shell
 
 
 def _kernel_child(req: dict, factory_pid: int) -> None:
@@ -86,6 +94,7 @@ def _kernel_child(req: dict, factory_pid: int) -> None:
         # parent_handle's default was read from the environment when the factory imported
         # ipykernel: give it explicitly.
         app.initialize(["-f", req["connection_file"], f"--IPKernelApp.parent_handle={factory_pid}"])
+        _inline_figures()
         app.start()
         code = 0
     except BaseException:  # report, never return into the factory's loop
