@@ -173,9 +173,10 @@ def _attempts(job: dict, log, timing: dict) -> tuple[str, str | None, int]:
     factory = start_factory() if job.get("warm", True) else None
     extra = {}
     if factory is not None:
-        from analysis.pack.kernels import FactoryKernelManager
+        from analysis.pack import kernels
 
-        extra["kernel_manager_class"] = FactoryKernelManager
+        kernels.kernel_log = str(Path(job["log"]).resolve())
+        extra["kernel_manager_class"] = kernels.FactoryKernelManager
     status, error, attempts = "failed", None, 0
     for attempts in range(1, ATTEMPTS + 1):
         t = time.monotonic()

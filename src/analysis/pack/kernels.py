@@ -190,6 +190,10 @@ class Factory:
             self.proc.wait()
 
 
+#: The file a forked kernel's stdout and stderr go to (execute sets it to the run's log;
+#: a cold kernel inherits the worker's redirected stdout instead).
+kernel_log: str | None = None
+
 _factory: Factory | None = None
 _factory_lock = threading.Lock()
 
@@ -266,8 +270,7 @@ class FactoryKernelManager(AsyncKernelManager):
         prov = self.provisioner
         env = {k: v for k, v in (kw.get("env") or {}).items() if k.startswith(("JPY_", "PYDEVD_"))}
         cwd = str(kw.get("cwd") or os.getcwd())
-        log = os.readlink("/proc/self/fd/1") if os.path.exists("/proc/self/fd/1") else os.devnull
-        pid, started = factory().fork(self.connection_file, cwd, log, env)
+        pid, started = factory().fork(self.connection_file, cwd, kernel_log or os.devnull, env)
         prov.process = _ForkedProcess(pid, started)
         prov.pid, prov.pgid, prov.cwd = pid, pid, cwd
         self._reconcile_connection_info(prov.connection_info)
