@@ -88,7 +88,7 @@ def build(params_file: str | Path, out_root: str | Path | None = None, data_dir:
         # Fixed name (we hold the lock): paths printed inside notebooks stay the same
         # from build to build, so the code-hidden HTML is repeatable too.
         tmp = out_root / f".building-{spec.name}"
-        shutil.rmtree(tmp, ignore_errors=True)
+        _remove_dead_builds(out_root)
         try:
             for sub in ("notebooks", "html", "logs", "figures", "work"):
                 (tmp / sub).mkdir(parents=True)
@@ -114,6 +114,13 @@ def build(params_file: str | Path, out_root: str | Path | None = None, data_dir:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
     return PackResult(dest, records, timings)
+
+
+def _remove_dead_builds(out_root: Path) -> None:
+    """Remove the temporary folders of builds that died (SIGKILL, power cut) on
+    ``out_root``: the caller holds the lock, so no build is running there."""
+    for p in out_root.glob(".building-*"):
+        shutil.rmtree(p, ignore_errors=True)
 
 
 @dataclass
