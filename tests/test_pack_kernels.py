@@ -65,9 +65,9 @@ def test_a_forked_kernel_gives_the_same_figures_and_page_as_a_cold_one(tmp_path,
 
 def test_each_run_gets_a_new_kernel_process_and_its_own_state(tmp_path):
     """Two runs through the same factory: different processes, nothing carried over."""
-    nb = tmp_path / "pid.ipynb"
     import nbformat
 
+    nb = tmp_path / "pid.ipynb"
     cells = [nbformat.v4.new_code_cell("output_dir = None  # str or None", metadata={"tags": ["parameters"]}),
              nbformat.v4.new_code_cell("import os, sys\nprint('PID', os.getpid())\n"
                                        "print('CARRIED', 'leftover' in globals())\nleftover = 1\n"
@@ -80,7 +80,9 @@ def test_each_run_gets_a_new_kernel_process_and_its_own_state(tmp_path):
         root.mkdir()
         result = pack_exec.execute(job(root, nb, {}, True))
         assert result["status"] == "ok", (root / "run.log").read_text()
-        text = "".join(o.get("text", "") for c in json.loads((root / "run.ipynb").read_text())["cells"]
+        import nbformat as nbf
+
+        text = "".join(o.get("text", "") for c in nbf.read(root / "run.ipynb", as_version=4).cells
                        for o in c.get("outputs", []))
         seen.append(dict(line.split(" ", 1) for line in text.splitlines() if line[:4] in ("PID ", "CARR", "DRAW")))
     assert seen[0]["PID"] != seen[1]["PID"]
