@@ -32,6 +32,7 @@ import subprocess
 import sys
 import threading
 import time
+from pathlib import Path
 
 from jupyter_client.manager import AsyncKernelManager
 
@@ -146,6 +147,7 @@ class Factory:
     def __init__(self, python: tuple[str, ...] = (sys.executable,)):
         self.started = time.monotonic()
         self.python = tuple(python)
+        self.code = code_fingerprint()
         self.proc = subprocess.Popen([*self.python, "-m", "analysis.pack.kernels"], stdin=subprocess.PIPE,
                                      stdout=subprocess.PIPE, text=True, bufsize=1)
         self._ready = False
@@ -194,6 +196,20 @@ class Factory:
 #: a cold kernel inherits the worker's redirected stdout instead).
 kernel_log: str | None = None
 
+def code_fingerprint() -> tuple:
+    """Return (path, mtime, size) of every .py file of the analysis package: a factory that
+    imported other code than what is on disk now is replaced (about a millisecond)."""
+    root = Path(__file__).resolve().parents[1]
+    out = []
+    for p in sorted(root.rglob("*.py")):
+        try:
+            st = p.stat()
+        except OSError:
+            continue
+        out.append((str(p), st.st_mtime_ns, st.st_size))
+    return tuple(out)
+
+
 _factory: Factory | None = None
 _factory_lock = threading.Lock()
 
@@ -205,7 +221,8 @@ def factory(python: tuple[str, ...] | None = None) -> Factory:
     with _factory_lock:
         if python is None:
             python = _factory.python if _factory is not None else (sys.executable,)
-        if _factory is None or not _factory.alive() or _factory.python != tuple(python):
+        if (_factory is None or not _factory.alive() or _factory.python != tuple(python)
+                or _factory.code != code_fingerprint()):  # a long-lived Dask worker after a code change
             if _factory is not None:
                 _factory.close()
             _factory = Factory(python)
