@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from analysis import cli, config, pack
-from analysis.pack import builder, html as pack_html, manifest as pack_manifest, spec as pack_spec
+from analysis.pack import assemble, html as pack_html, publish, manifest as pack_manifest, spec as pack_spec
 from analysis.errors import ParameterError
 
 TEST_NOTEBOOKS = Path(__file__).parent / "notebooks"
@@ -219,7 +219,7 @@ def test_publish_switches_links_atomically_and_keeps_one_previous_pack(tmp_path)
     (out / "packs" / "p").mkdir(parents=True)  # a pack from the first, unversioned runner
     (out / "packs" / "p" / "manifest.json").write_text("{}")
     for label in ("one", "two", "three"):
-        link = builder._publish(_fake_pack(out, label), out, "p")
+        link = publish.publish(_fake_pack(out, label), out, "p")
         assert json.loads((out / "latest" / "manifest.json").read_text()) == {"label": label}
         assert link.is_symlink() and (out / "latest").is_symlink()
     assert sorted(p.name for p in (out / "packs").iterdir()) == ["p", "p@2", "p@3"]
@@ -236,10 +236,10 @@ def test_gather_figures_groups_kinds_and_reports_collisions(tmp_path):
         for ext in ("png", "svg", "csv", "txt"):
             (d / f"fig__x-1.{ext}").write_text(run)
         (d / f"only_{run}.png").write_text(run)
-    figs, clash = builder._gather_figures(tmp_path / "r1", figures, owners, "r1")
+    figs, clash = assemble.gather_figures(tmp_path / "r1", figures, owners, "r1")
     assert clash is None
     assert figs[0] == {"name": "fig__x-1", "files": {k: f"figures/fig__x-1.{k}" for k in ("csv", "png", "svg", "txt")}}
-    figs, clash = builder._gather_figures(tmp_path / "r2", figures, owners, "r2")
+    figs, clash = assemble.gather_figures(tmp_path / "r2", figures, owners, "r2")
     assert clash == "figure 'fig__x-1' also written by run 'r1'"
     assert [f["name"] for f in figs] == ["only_r2"]
     assert (figures / "fig__x-1.png").read_text() == "r1"  # never overwritten

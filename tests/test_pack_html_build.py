@@ -114,8 +114,6 @@ def test_both_pages_work_in_chromium(built, chromium):  # noqa: F811 (the fixtur
     assert "Các báo cáo cho thấy gì" in vi_text and "Tỷ lệ hồ sơ trực tuyến của Nghệ An đạt 72,35%." in vi_text
 
 
-@pytest.mark.xfail(strict=True, reason="pack/execute.py still renders reports with its own template (MathJax "
-                   "from a CDN); at merge, execute.export_html calls analysis.pack.html.export_notebook")
 def test_every_report_html_of_the_pack_loads_nothing_from_the_network(built):
     latest, runs, _, _ = built
     folder = latest.resolve()

@@ -247,13 +247,13 @@ def _wait_for_kernel_work(out: Path, proc: subprocess.Popen, seconds: float = 90
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
 def test_interrupted_build_leaves_the_last_good_pack_and_no_temporary_folder(tmp_path, capsys, signum):
     from analysis import pack
-    from analysis.pack import builder
+    from analysis.pack import publish
 
     out, data = tmp_path / "out", tiny_data(tmp_path)
     good = out / ".building-good"
     (good / "figures").mkdir(parents=True)
     (good / "manifest.json").write_text('{"good": true}')
-    builder._publish(good, out, "i")  # the last good pack
+    publish.publish(good, out, "i")  # the last good pack
     before = {p.relative_to(out).as_posix(): (os.readlink(p) if p.is_symlink() else None)
               for p in out.rglob("*")}
     params = write_yaml(tmp_path / "p.yaml", """

@@ -37,6 +37,10 @@ def add_arguments(parser) -> None:
                         help="execute every run, even those unchanged since the previous pack")
     parser.add_argument("--wait", action="store_true",
                         help="wait for another build on the same folder to end instead of refusing (exit 3)")
+    parser.add_argument("--scheduler", default=None, metavar="ADDRESS|local",
+                        help="run the notebooks on a dask.distributed cluster: the scheduler's address "
+                             "(tcp://HOST:8786), or 'local' to start a LocalCluster of --jobs workers here "
+                             "(default: the local process pool)")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
@@ -48,7 +52,8 @@ def run(args) -> int:
         raise ParameterError("pack", "--jobs", f"must be at least 1, got {args.jobs}")
     try:
         result = pack.build(args.params, args.out, args.data, jobs=args.jobs, timeout=args.timeout,
-                            use_cache=not args.no_cache, wait=args.wait, progress=not args.quiet)
+                            use_cache=not args.no_cache, wait=args.wait, progress=not args.quiet,
+                            scheduler=args.scheduler)
     except pack.PackBusy as exc:
         print(f"analysis pack: {exc}", file=sys.stderr)
         return EXIT_BUSY

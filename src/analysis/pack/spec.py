@@ -119,8 +119,9 @@ def _inline_spec(where: str, raw: dict) -> dict[str, Param]:
         if d.get("choices") is not None:
             d["choices"] = tuple(d["choices"])
         spec[str(name)] = Param(**d)
-    # only what the runner sets itself; `lang` is a report parameter like any other
-    return {**spec, **{k: COMMON[k] for k in ("data_dir", "output_dir")}}
+    # Only the runner's own parameters are added: the common `lang` belongs to report
+    # notebooks, and an inline spec names it when its notebook has one.
+    return {**spec, **{k: v for k, v in COMMON.items() if k in RUNNER_PARAMS}}
 
 
 def resolve_spec(stem: str, spec_field) -> dict[str, Param]:
@@ -128,7 +129,7 @@ def resolve_spec(stem: str, spec_field) -> dict[str, Param]:
 
     ``spec_field`` is the run entry's ``spec:``: None (use the registry
     :data:`analysis.reports.params.NOTEBOOK_SPECS`), ``"module:ATTR"``, or an inline mapping
-    (to which the common ``data_dir``/``output_dir`` are added). Raises ParameterError
+    (to which the runner's ``data_dir``/``output_dir`` are added). Raises ParameterError
     when none can be found.
     """
     if spec_field is None:
