@@ -13,6 +13,7 @@ from analysis.models import growth
 from analysis.reports import plotting
 from analysis.data import Dataset
 from analysis.data.observations import format_value
+from analysis.reports.growth_text import quiet_ttt
 
 if TYPE_CHECKING:
     from analysis.reports.growth import GrowthAnalysis
@@ -189,7 +190,7 @@ def time_to_target_figure(ga: GrowthAnalysis, ds: Dataset):
                     fontsize=7, va="center", color="#555555")
             rows.append({"assumption": label, "date": None, "low": None, "high": None, "note": "refused"})
             continue
-        t = fit.time_to_target(target)
+        t = quiet_ttt(fit.time_to_target, target)
         if t.date is None:
             ax.text(0.01, i, textwrap.shorten("no date: " + t.reason, 110), transform=ax.get_yaxis_transform(),
                     fontsize=7, va="center", color="#555555")
