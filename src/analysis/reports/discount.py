@@ -25,6 +25,9 @@ from analysis.models import did, its, simulate
 from analysis.data import panel as panel_mod
 from analysis.data import Dataset
 from analysis.errors import Refused
+from analysis import i18n
+from analysis.i18n import N_, _
+from analysis.reports import plotting
 from analysis.reports.params import COMMON, Param
 
 PARAMETERS = {
@@ -70,26 +73,26 @@ def policy_for(ds: Dataset, province: str, policy_date=None, discount_pct=None) 
     row = pol.iloc[0] if len(pol) else None
     ids = [row["source_id"]] if row is not None else []
     if policy_date is not None:
-        date, date_note = pd.Timestamp(policy_date).date(), "as given in the parameters"
+        date, date_note = pd.Timestamp(policy_date).date(), _("as given in the parameters")
     elif row is None:
         raise Refused(f"{province} has no fee policy in data/policies.csv; give policy_date")
     elif pd.notna(row["date_effective"]):
-        date, date_note = row["date_effective"].date(), f"effective date in policies.csv ({row['policy_id']})"
+        date, date_note = row["date_effective"].date(), _("effective date in policies.csv ({policy})").format(
+            policy=row["policy_id"])
     elif pd.notna(row["date_adopted"]):
         date = row["date_adopted"].date()
-        date_note = (f"adoption date in policies.csv ({row['policy_id']}); the effective date is not known, "
-                     "so the true start may be later")
+        date_note = _("adoption date in policies.csv ({policy}); the effective date is not known, so the true "
+                      "start may be later").format(policy=row["policy_id"])
     else:
         raise Refused(f"the {province} policy in data/policies.csv has no date; give policy_date")
     if discount_pct is not None:
-        disc, disc_note = float(discount_pct), "as given in the parameters"
+        disc, disc_note = float(discount_pct), _("as given in the parameters")
     elif row is not None and pd.notna(row["discount_pct"]):
-        disc, disc_note = float(row["discount_pct"]), f"policies.csv ({row['policy_id']})"
+        disc, disc_note = float(row["discount_pct"]), _("policies.csv ({policy})").format(policy=row["policy_id"])
     else:
-        disc, disc_note = 40.0, ("not known for this province: 40% (Nghệ An's rate) is used as an "
-                                 "illustration")
+        disc, disc_note = 40.0, _("not known for this province: 40% (Nghệ An's rate) is used as an illustration")
     return PolicyInfo(province=province, date=date, discount_pct=disc,
-                      policy_name=row["name"] if row is not None else "(policy given by parameters)",
+                      policy_name=row["name"] if row is not None else _("(policy given by parameters)"),
                       date_note=date_note, discount_note=disc_note, source_ids=ids)
 
 
@@ -112,19 +115,35 @@ def load_or_simulate(ds: Dataset, policy: PolicyInfo, panel_path: Path | None, s
     """
     if panel_path is not None:
         pnl = panel_mod.read_panel(panel_path, dataset=ds)
-        return PanelInput(pnl, False, None, f"Panel read from `{Path(panel_path).name}`: {len(pnl)} rows, "
-                          f"{pnl['procedure'].nunique()} procedures, {pnl['month'].min()} to {pnl['month'].max()}.")
+        return PanelInput(pnl, False, None, _(
+            "Panel read from `{file}`: {rows} rows, {procedures} procedures, {first} to {last}.").format(
+            file=Path(panel_path).name, rows=i18n.integer(len(pnl)), procedures=pnl["procedure"].nunique(),
+            first=_month(pnl["month"].min()), last=_month(pnl["month"].max())))
     design = simulate.PanelDesign(province=policy.province, policy_date=policy.date, effect_logit=0.2)
     pnl, truth = simulate.simulate_panel(design, seed=seed)
-    return PanelInput(pnl, True, truth, (
-        f"**SIMULATED panel** (no monthly procedure-level data is public): {len(pnl)} rows, "
-        f"{design.n_procedures} procedures of which {design.n_discounted} discounted, "
-        f"{pnl['month'].min()} to {pnl['month'].max()}, about {design.monthly_total:,} dossiers a month. "
-        f"Its true effect is known: {truth['true_effect_pp_discounted']:+.2f} pp on the discounted "
-        f"procedures' share ({truth['true_effect_pp_province']:+.2f} pp province-wide), plus a national "
-        f"policy from {design.national_date} worth {truth['true_national_effect_pp_province']:+.2f} pp "
-        "province-wide. Every number below is about this simulation, not about the province."))
+    return PanelInput(pnl, True, truth, _(
+        "**SIMULATED panel** (no monthly procedure-level data is public): {rows} rows, {procedures} procedures of "
+        "which {discounted} discounted, {first} to {last}, about {monthly} dossiers a month. Its true effect is "
+        "known: {effect} pp on the discounted procedures' share ({province_effect} pp province-wide), plus a "
+        "national policy from {national_date} worth {national_effect} pp province-wide. Every number below is "
+        "about this simulation, not about the province.").format(
+        rows=i18n.integer(len(pnl)), procedures=design.n_procedures, discounted=design.n_discounted,
+        first=_month(pnl["month"].min()), last=_month(pnl["month"].max()),
+        monthly=i18n.integer(design.monthly_total), effect=signed(truth["true_effect_pp_discounted"]),
+        province_effect=signed(truth["true_effect_pp_province"]), national_date=i18n.date(design.national_date),
+        national_effect=signed(truth["true_national_effect_pp_province"])))
 
+
+def signed(value: float, decimals: int = 2) -> str:
+    """Return ``value`` with its sign and exactly ``decimals`` decimals in the current language
+    (vi ``+1,23``, en ``+1.23``); NaN or None as an en dash."""
+    if value is None or value != value:
+        return "–"
+    return ("+" if value >= 0 else "") + i18n.number(value, decimals, trim=False)
+
+
+def _month(period) -> str:
+    return i18n.date(period.to_timestamp(), short=True)
 
 
 @dataclass
@@ -166,6 +185,86 @@ def estimates(inp: PanelInput, policy: PolicyInfo, seed: int, n_boot: int = 999)
     return Estimates(baseline_share_pct=float(base), **out)
 
 
+
+STEM = "03_fee_discount"
+
+#: The notebook's headings and explanations (English source; see analysis.reports.narrative).
+TEXTS = {
+    "title": N_(
+        "# Did the online fee discount raise online uptake? ({province})\n\n"
+        "Nghệ An cut fees by 40% for 9 procedures submitted online from 7 Nov 2023 (seed 004). This report asks "
+        "first whether the data *could* show an effect of that size (the minimum detectable effect), then estimates "
+        "it (procedure-level difference-in-differences, with a province-level interrupted time series as a secondary "
+        "check), then shows what an assumed range of responses would imply, and ends with what the evidence can and "
+        "cannot say.\n\n"
+        "**No monthly procedure-level data is public.** With `panel_path = None` the report runs on a SIMULATED "
+        "panel calibrated to the seeds, and every table and figure says so. Give `panel_path` a real panel (see "
+        "`analysis.data.panel` for the format) and it runs unchanged."),
+    "parameters": N_("## Parameters"),
+    "load": N_("## Load inputs\n\nThe policy comes from `data/policies.csv` unless given; the panel is validated (a "
+               "bad row stops the run with file, line, column and reason) or simulated."),
+    "power": N_("## Model, step 1: could these data detect an effect? (power first)\n\nMinimum detectable effects by "
+                "simulation (80% power, 5% level), with volumes, months and noise taken from the panel's pre-period, "
+                "and for the province-wide series also at the noise levels METHODS.md quotes."),
+    "estimate": N_("## Model, step 2: the estimate\n\nMain design: discounted vs other procedures, binomial GLM with "
+                   "procedure and month fixed effects, wild cluster bootstrap by procedure (Webb weights, null "
+                   "imposed). Secondary: the province-wide interrupted time series with a simulation-calibrated test. "
+                   "Effects are in percentage points; each row says of what."),
+    "event_study": N_("## Figures\n\n### Pre-trends and the effect: event study"),
+    "its": N_("### The province-wide series (secondary design)"),
+    "scenarios": N_("### Scenarios (assumptions, not estimates)\n\nNo published price elasticity of channel choice "
+                    "exists, so the response to the discount is an assumed range, set in `response_range`."),
+    "limits": N_("## What this does not show"),
+}
+
+
+def text(key: str, **values):
+    """Return the notebook's heading or explanation ``key`` (:data:`TEXTS`) as Markdown in the
+    current language. Raises KeyError for an unknown key."""
+    from analysis.reports import narrative
+
+    return narrative.render(TEXTS, key, **values)
+
+
+def policy_markdown(policy: PolicyInfo) -> str:
+    """Return one Markdown paragraph naming the policy studied, its date and discount and
+    where each came from, in the current language."""
+    return _("**Policy studied:** {name}, {province}; from {date} ({date_note}); discount {discount} "
+             "({discount_note}).").format(name=policy.policy_name, province=policy.province,
+                                           date=i18n.date(policy.date), date_note=policy.date_note,
+                                           discount=i18n.percent(policy.discount_pct),
+                                           discount_note=policy.discount_note)
+
+
+def findings(policy: PolicyInfo, inp: PanelInput, power_tab: pd.DataFrame, est: Estimates):
+    """Return the :class:`~analysis.reports.findings.Findings` of the fee-discount report:
+    "simulated" (the smallest detectable effect and the simulated truth against the
+    estimate) on a SIMULATED panel; on a real panel "estimate" with the effect and its
+    interval, or "refused" when the comparison was refused."""
+    from analysis.reports.findings import Findings
+
+    mde = float(power_tab.loc[power_tab["design"] == "did", "mde_pp"].iloc[0])
+    mde_text = (_("the smallest effect the procedure-level comparison could detect is {mde} pp").format(
+        mde=i18n.number(mde, 1, trim=False)) if mde == mde else _("no detectable effect could be computed"))
+    d = est.did
+    if inp.simulated:
+        more = [] if d is None else [_("The method recovers the simulated effect: truth {truth} pp, estimate {effect} "
+                                       "pp (95% CI {low} to {high}); nothing is known yet about {province}.").format(
+            truth=signed(inp.truth["true_effect_pp_discounted"], 1), effect=signed(d.effect_pp, 1),
+            low=signed(d.ci_low_pp, 1), high=signed(d.ci_high_pp, 1), province=policy.province)]
+        return Findings(report=STEM, status="simulated", headline=_("{stamp} data; {mde}.").format(
+            stamp=plotting.simulated_mark(), mde=mde_text), sentences=more)
+    if d is None:
+        return Findings(report=STEM, status="refused", headline=_(
+            "Refused: the procedure-level comparison cannot be made on this panel ({reason}).").format(
+            reason=est.did_refusal))
+    return Findings(report=STEM, status="estimate", headline=_(
+        "Estimate: the discount changed the discounted procedures' online share by {effect} pp (95% CI {low} to "
+        "{high}) in {province}.").format(effect=signed(d.effect_pp, 1), low=signed(d.ci_low_pp, 1),
+                                         high=signed(d.ci_high_pp, 1), province=policy.province),
+        sentences=[_("For comparison, {mde}.").format(mde=mde_text)])
+
+
 # Re-exported so the notebook (and scripts) call one module; imported last because these
 # modules refer back to the classes above.
 from analysis.reports.discount_power import (  # noqa: E402,F401
@@ -173,4 +272,4 @@ from analysis.reports.discount_power import (  # noqa: E402,F401
 from analysis.reports.discount_figures import (  # noqa: E402,F401
     event_study_figure, its_figure, scenario_curves, scenario_figure)
 from analysis.reports.discount_text import (  # noqa: E402,F401
-    estimate_table, evidence_statement, uplift_table, warnings_markdown)
+    estimate_table, evidence_statement, readable, uplift_table, warnings_markdown)

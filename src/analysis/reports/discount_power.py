@@ -9,7 +9,10 @@ import numpy as np
 import pandas as pd
 
 from analysis.models import power
+from analysis import i18n
+from analysis.i18n import _
 from analysis.reports import plotting
+from analysis.reports.wording import citation
 from analysis.data import Dataset
 from analysis.errors import Refused
 from analysis.reports.discount_figures import _sim_caption
@@ -36,13 +39,13 @@ def power_table(inp: PanelInput, policy: PolicyInfo, n_sims: int, seed: int) -> 
             spec = power.spec_from_panel(inp.panel, policy.date, design, policy.province, n_sims=n_sims, seed=seed)
             spec.check()
         except Refused as exc:
-            rows.append({"design": design, "noise_source": f"refused: {exc}", "mde_pp": float("nan")})
+            rows.append({"design": design, "noise_source": _("refused: {reason}").format(reason=exc), "mde_pp": float("nan")})
             continue
         specs[design] = dict(spec.__dict__)
-        variants = [(spec, "estimated from the pre-period")]
+        variants = [(spec, _("estimated from the pre-period"))]
         if design == "its":
             variants += [(power.PowerSpec(**{**spec.__dict__, "noise_sd": sd, "rho": ASSUMED_RHO}),
-                          f"assumed (METHODS.md; autocorrelation {ASSUMED_RHO})")
+                          _("assumed (METHODS.md; autocorrelation {rho})").format(rho=i18n.number(ASSUMED_RHO, 2)))
                          for sd in ASSUMED_PROVINCE_NOISE]
         for sp, src in variants:
             r = power.mde(sp)
@@ -82,13 +85,28 @@ def _spec_of(power_tab: pd.DataFrame, design: str) -> dict:
     return power_tab.attrs["specs"][design]
 
 
+def _power_caption(inp: PanelInput, power_tab: pd.DataFrame, ds: Dataset, policy: PolicyInfo) -> str:
+    est = power_tab.attrs["estimated"]
+    return _sim_caption(inp) + _(
+        "Power by simulation ({n_sims} simulated panels per point) for {pre} months before and {post} after the "
+        "policy, about {monthly} dossiers a month, {discounted} of {procedures} procedures discounted ({share} of "
+        "dossiers); month-to-month noise estimated from the pre-period (logit sd {sd_did} per procedure, {sd_its} "
+        "province-wide). Dashed: 80% power; dotted: the 5% false-positive rate. The two panels measure different "
+        "things: the left an effect on the discounted procedures only, the right on all dossiers.").format(
+        n_sims=i18n.integer(int(power_tab["n_sims"].dropna().iloc[0])), pre=est["months_pre"],
+        post=est["months_post"], monthly=i18n.integer(est["monthly_total"]), discounted=est["n_discounted"],
+        procedures=est["n_procedures"], share=i18n.percent(100 * est["discounted_dossier_share"], 0),
+        sd_did=i18n.number(est["did_noise_sd"], 3, trim=False), sd_its=i18n.number(est["its_noise_sd"], 3, trim=False),
+    ) + " " + citation(ds, policy.source_ids)
+
+
 def power_figure(curves: pd.DataFrame, ds: Dataset, policy: PolicyInfo, inp: PanelInput,
                  power_tab: pd.DataFrame):
     """Return (fig, plotted frame, caption, alt text): power against effect size, one panel per design."""
     fig, axes = plotting.new_figure(1, 2, sharey=True)
-    titles = {"did": "Discounted vs other procedures (DiD)", "its": "Province-wide series (ITS)"}
-    units = {"did": "Effect on the discounted procedures' share (pp)",
-             "its": "Effect on the province-wide share (pp)"}
+    titles = {"did": _("Discounted vs other procedures (DiD)"), "its": _("Province-wide series (ITS)")}
+    units = {"did": _("Effect on the discounted procedures' share (pp)"),
+             "its": _("Effect on the province-wide share (pp)")}
     for ax, design, colour in zip(axes, ("did", "its"), (plotting.PALETTE[0], plotting.PALETTE[3])):
         c = curves[curves["design"] == design]
         if c.empty:
@@ -101,60 +119,59 @@ def power_figure(curves: pd.DataFrame, ds: Dataset, policy: PolicyInfo, inp: Pan
         ax.axhline(5, color="#999999", ls=":", lw=0.8)
         if np.isfinite(mde):
             ax.axvline(mde, color=colour, ls="--", lw=0.8)
-            ax.annotate(f"MDE {mde:.1f} pp", (mde, 40), xytext=(5, 0), textcoords="offset points",
-                        fontsize=9, color=colour)
+            ax.annotate(_("MDE {mde} pp").format(mde=i18n.number(mde, 1)), (mde, 40), xytext=(5, 0),
+                        textcoords="offset points", fontsize=9, color=colour)
         ax.set_title(titles[design], fontsize=10)
         ax.set_xlabel(units[design])
-    axes[0].set_ylabel("Power: chance the 5% test detects the effect (%)")
-    est = power_tab.attrs["estimated"]
-    caption = (_sim_caption(inp)
-               + f"Power by simulation ({int(power_tab['n_sims'].dropna().iloc[0])} simulated panels per point) for "
-               f"{est['months_pre']} months before and {est['months_post']} after "
-               f"the policy, about {est['monthly_total']:,} dossiers a month, {est['n_discounted']} of "
-               f"{est['n_procedures']} procedures discounted ({100 * est['discounted_dossier_share']:.0f}% of "
-               f"dossiers); month-to-month noise estimated from the pre-period (logit sd "
-               f"{est['did_noise_sd']:.3f} per procedure, {est['its_noise_sd']:.3f} province-wide). Dashed: 80% "
-               "power; dotted: the 5% false-positive rate. The two panels measure different things: the left an "
-               "effect on the discounted procedures only, the right on all dossiers. " + ds.citation(policy.source_ids))
-    plotting.finish(fig, title=f"Could the data detect the discount? Power by effect size, {policy.province}",
-                    subtitle="The minimum detectable effect (MDE) is where power reaches 80%",
+    axes[0].set_ylabel(_("Power: chance the 5% test detects the effect (%)"))
+    caption = _power_caption(inp, power_tab, ds, policy)
+    plotting.finish(fig, title=_("Could the data detect the discount? Power by effect size, {province}").format(
+                        province=policy.province),
+                    subtitle=_("The minimum detectable effect (MDE) is where power reaches 80%"),
                     caption=caption, simulated=inp.simulated)
     mdes = {d_: float(power_tab.loc[power_tab["design"] == d_, "mde_pp"].iloc[0]) for d_ in ("did", "its")}
-    alt = ("Two line charts of power against effect size: the difference-in-differences reaches 80% at "
-           f"{mdes['did']:.1f} pp, the province-wide series at {mdes['its']:.1f} pp (nan: design refused).")
+    alt = _("Two line charts of power against effect size: the difference-in-differences reaches 80% at {did} pp, "
+            "the province-wide series at {its} pp (–: design refused).").format(
+        did=i18n.number(mdes["did"], 1), its=i18n.number(mdes["its"], 1))
     return fig, curves, caption, alt
+
+
+def _describe_its(its_rows: pd.DataFrame, share: float) -> str:
+    its_row = its_rows.iloc[0]
+    need = its_row["mde_pp"] / max(share, 1e-9)
+    text = _("On the province-wide series (interrupted time series) it is **{mde} pp** of the province-wide share "
+             "with the noise of this panel's pre-period (sd {sd}, autocorrelation {rho}: estimated from only {months} "
+             "months, so imprecise)").format(
+        mde=i18n.number(its_row["mde_pp"], 1, trim=False), sd=i18n.number(its_row["noise_sd_logit"], 3, trim=False),
+        rho=i18n.number(its_row["rho"], 2, trim=False), months=its_row["months_pre"])
+    text += "".join(_(", {mde} pp at an assumed noise sd of {sd}").format(
+        mde=i18n.number(r.mde_pp, 1, trim=False), sd=i18n.number(r.noise_sd_logit, 2, trim=False))
+        for r in its_rows.iloc[1:].itertuples()) + ". "
+    text += _("The discounted procedures hold {share} of dossiers, so a province-wide change of {mde} pp needs them "
+              "to gain about {need} pp each").format(share=i18n.percent(100 * share, 0),
+                                                     mde=i18n.number(its_row["mde_pp"], 1, trim=False),
+                                                     need=i18n.number(need, 0))
+    return text + (_(": more than the largest effect of any nudge in the related evidence (about 14 pp, DOMAIN.md), "
+                     "so the province-wide series cannot be expected to detect this discount.") if need > 14 else ".")
 
 
 def describe_power(table: pd.DataFrame, policy: PolicyInfo, simulated: bool) -> str:
     """Return Markdown stating the MDEs (or why a design was refused) before any estimate."""
     did_row = table[(table["design"] == "did")].iloc[0]
     its_rows = table[(table["design"] == "its")]
-    its_row = its_rows.iloc[0]
     est = table.attrs.get("estimated", {})
-    tag = "**SIMULATED.** " if simulated else ""
+    tag = _("**SIMULATED.**") + " " if simulated else ""
     share = est.get("discounted_dossier_share", float("nan"))
-    parts = [f"{tag}**Minimum detectable effects (80% power, 5% level).**"]
+    parts = [tag + _("**Minimum detectable effects (80% power, 5% level).**")]
     if np.isnan(did_row["mde_pp"]):
-        parts.append(f"Difference-in-differences: {did_row['noise_source']}.")
+        parts.append(_("Difference-in-differences: {reason}.").format(reason=did_row["noise_source"]))
     else:
-        parts.append(f"Comparing the discounted procedures with the others (difference-in-differences), "
-                     f"{did_row['months_pre']} months before and {did_row['months_post']} after, the smallest "
-                     f"effect these data would detect is **{did_row['mde_pp']:.1f} percentage points** on the "
-                     "discounted procedures' online share.")
-    if np.isnan(its_row["mde_pp"]):
-        parts.append(f"Province-wide series: {its_row['noise_source']}.")
+        parts.append(_("Comparing the discounted procedures with the others (difference-in-differences), {pre} months "
+                       "before and {post} after, the smallest effect these data would detect is **{mde} percentage "
+                       "points** on the discounted procedures' online share.").format(
+            pre=did_row["months_pre"], post=did_row["months_post"], mde=i18n.number(did_row["mde_pp"], 1, trim=False)))
+    if np.isnan(its_rows.iloc[0]["mde_pp"]):
+        parts.append(_("Province-wide series: {reason}.").format(reason=its_rows.iloc[0]["noise_source"]))
     else:
-        need = its_row["mde_pp"] / max(share, 1e-9)
-        parts.append(
-            f"On the province-wide series (interrupted time series) it is **{its_row['mde_pp']:.1f} pp** of the "
-            f"province-wide share with the noise of this panel's pre-period (sd {its_row['noise_sd_logit']:.3f}, "
-            f"autocorrelation {its_row['rho']:.2f}: estimated from only {its_row['months_pre']} months, so "
-            "imprecise)"
-            + "".join(f", {r.mde_pp:.1f} pp at an assumed noise sd of {r.noise_sd_logit:.2f}"
-                      for r in its_rows.iloc[1:].itertuples()) + ". "
-            f"The discounted procedures hold {100 * share:.0f}% of dossiers, so a province-wide change of "
-            f"{its_row['mde_pp']:.1f} pp needs them to gain about {need:.0f} pp each"
-            + (": more than the largest effect of any nudge in the related evidence (about 14 pp, DOMAIN.md), "
-               "so the province-wide series cannot be expected to detect this discount."
-               if need > 14 else "."))
+        parts.append(_describe_its(its_rows, share))
     return " ".join(parts)

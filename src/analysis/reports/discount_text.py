@@ -10,6 +10,8 @@ import pandas as pd
 
 from analysis.models import scenarios
 from analysis.data import panel as panel_mod
+from analysis import i18n
+from analysis.i18n import N_, _
 from analysis.reports import plotting
 from analysis.data import Dataset
 
@@ -25,19 +27,22 @@ def estimate_table(est: Estimates, ds: Dataset, policy: PolicyInfo, inp: PanelIn
              "ci_high_pp": d.ci_high_pp, "p_value": d.p_value, "months_pre": d.n_months_pre,
              "months_post": d.n_months_post, "scope": d.effect_scope,
              "check": "; ".join(x for x in (
-                 f"pre-trend p = {d.pretrend_p_value:.3f}" if d.pretrend_p_value is not None else "",
-                 (f"placebo {d.placebo['placebo_date']}: {d.placebo['effect_pp']:+.1f} pp, p = "
-                  f"{d.placebo['p_value']:.3f}") if d.placebo else "") if x)}]
+                 _("pre-trend p = {p}").format(p=i18n.number(d.pretrend_p_value, 3, trim=False))
+                 if d.pretrend_p_value is not None else "",
+                 _("placebo {date}: {effect} pp, p = {p}").format(
+                     date=d.placebo["placebo_date"], effect=_signed(d.placebo["effect_pp"]),
+                     p=i18n.number(d.placebo["p_value"], 3, trim=False)) if d.placebo else "") if x)}]
     if d is None:
-        rows.append({"design": "DiD (main)", "check": f"refused: {est.did_refusal}"})
+        rows.append({"design": "DiD (main)", "check": _("refused: {reason}").format(reason=est.did_refusal)})
     if i is None:
-        rows.append({"design": "ITS (secondary)", "check": f"refused: {est.its_refusal}"})
+        rows.append({"design": "ITS (secondary)", "check": _("refused: {reason}").format(reason=est.its_refusal)})
     if i is not None:
         rows.append({"design": "ITS (secondary)", "effect_pp": i.effect_pp, "ci_low_pp": i.ci_low_pp,
                      "ci_high_pp": i.ci_high_pp, "p_value": i.p_value, "months_pre": i.n_months_pre,
                      "months_post": i.n_months_post, "scope": i.effect_scope,
-                     "check": f"textbook test's size {100 * i.size_naive_test:.0f}%; calibrated critical value "
-                              f"{i.critical_value:.2f}"})
+                     "check": _("textbook test's size {size}; calibrated critical value {crit}").format(
+                         size=i18n.percent(100 * i.size_naive_test, 0),
+                         crit=i18n.number(i.critical_value, 2, trim=False))})
     out = pd.DataFrame(rows)
     if inp.simulated:
         out.insert(0, "data", plotting.SIMULATED_MARK)
@@ -49,7 +54,10 @@ def estimate_table(est: Estimates, ds: Dataset, policy: PolicyInfo, inp: PanelIn
 
 
 def warnings_markdown(est: Estimates, ds: Dataset, policy: PolicyInfo, inp: PanelInput) -> str:
-    """Return a Markdown list of every warning: confounding policies, then each method's."""
+    """Return a Markdown list of every warning: confounding policies, then each method's.
+
+    The warnings are the data and model layers' own sentences (English); the heading is in
+    the current language."""
     rows = inp.panel[inp.panel["province"] == policy.province]
     conf = panel_mod.confounding_policies(ds.policies, policy.province, policy.date,
                                           rows["month"].min(), rows["month"].max())
@@ -57,8 +65,36 @@ def warnings_markdown(est: Estimates, ds: Dataset, policy: PolicyInfo, inp: Pane
              + conf + (est.did.warnings if est.did is not None else [])
              + (est.its.warnings if est.its is not None else []))
     if not items:
-        return "No warnings."
-    return "**Warnings.**\n\n" + "\n".join(f"- {w}" for w in items)
+        return _("No warnings.")
+    return _("**Warnings.**") + "\n\n" + "\n".join(f"- {w}" for w in items)
+
+
+#: Column headers of the report's tables as the reader sees them.
+HEADERS = {
+    "data": N_("data"), "design": N_("design"), "effect_scope": N_("effect on"), "noise_sd_logit": N_("noise sd (logit)"),
+    "rho": N_("autocorrelation"), "noise_source": N_("noise from"), "months_pre": N_("months before"),
+    "months_post": N_("months after"), "mde_pp": N_("MDE (pp)"), "power_at_mde": N_("power at the MDE"),
+    "size": N_("size"), "n_sims": N_("simulations"), "effect_pp": N_("effect (pp)"), "ci_low_pp": N_("95% CI low (pp)"),
+    "ci_high_pp": N_("95% CI high (pp)"), "p_value": N_("p-value"), "scope": N_("scope"), "check": N_("checks"),
+    "true_effect_pp": N_("true effect (pp)"), "scenario": N_("scenario"),
+}
+#: Values of the tables' code columns as the reader sees them.
+VALUES = {
+    "SIMULATED": N_("SIMULATED"), "SIMULATED baseline": N_("SIMULATED baseline"), "did": N_("DiD"),
+    "its": N_("ITS"), "DiD (main)": N_("DiD (main)"), "ITS (secondary)": N_("ITS (secondary)"),
+    "low": N_("low"), "central": N_("central"), "high": N_("high"),
+}
+
+
+def readable(table: pd.DataFrame) -> pd.DataFrame:
+    """Return a copy of one of the report's tables for the reader: headers and code values
+    (design, data status, scenario) in the current language, numbers unchanged. The
+    original keeps its codes (and its ``attrs``) for the later steps."""
+    out = table.copy()
+    for col in ("data", "design", "scenario"):
+        if col in out:
+            out[col] = out[col].map(lambda v: _(VALUES[v]) if v in VALUES else v)
+    return out.rename(columns={c: _(h) for c, h in HEADERS.items()})
 
 
 def uplift_table(est: Estimates, policy: PolicyInfo, response, power_tab: pd.DataFrame, inp: PanelInput,
@@ -76,59 +112,73 @@ def uplift_table(est: Estimates, policy: PolicyInfo, response, power_tab: pd.Dat
     return t
 
 
+def _signed(value, decimals: int = 1) -> str:
+    from analysis.reports.discount import signed
+
+    return signed(value, decimals)
+
+
+def _estimate_lines(policy: PolicyInfo, est: Estimates, inp: PanelInput, mde_did: float) -> list[str]:
+    d = est.did
+    if d is None:
+        return [_("- Nothing from this panel about the discount's effect on the discounted procedures: the comparison "
+                  "was refused ({reason}).").format(reason=est.did_refusal)]
+    ci = dict(effect=_signed(d.effect_pp), low=_signed(d.ci_low_pp), high=_signed(d.ci_high_pp))
+    if inp.simulated:
+        return [_("- Nothing yet about the effect in {province}: no monthly procedure-level data is public, so every "
+                  "estimate above is from a SIMULATED panel. It shows the method works (the simulated truth, {truth} "
+                  "pp, against the estimate {effect} pp, 95% CI {low} to {high}), not what happened.").format(
+            province=policy.province, truth=_signed(inp.truth["true_effect_pp_discounted"]), **ci)]
+    significant = d.ci_low_pp > 0 or d.ci_high_pp < 0
+    line = (_("- The panel shows an effect distinguishable from zero: {effect} pp (95% CI {low} to {high}) on the "
+              "discounted procedures' share, against the other procedures.") if significant else
+            _("- The panel shows no effect distinguishable from zero: {effect} pp (95% CI {low} to {high}) on the "
+              "discounted procedures' share, against the other procedures.")).format(**ci)
+    if not significant and np.isfinite(mde_did):
+        line += " " + _("Effects under {mde} pp could not reliably have been detected, so this does not show that "
+                        "the discount did nothing.").format(mde=i18n.number(mde_did, 1, trim=False))
+    if d.pretrend_p_value is not None and d.pretrend_p_value < 0.10:
+        line += " " + _("The pre-trend test fails, so the comparison itself is in doubt.")
+    return [line]
+
+
+def _its_line(est: Estimates, uplift: pd.DataFrame) -> str:
+    if not uplift["mde_its_pp"].notna().any():
+        return _("- The province-wide series was not analysed: {reason}.").format(reason=est.its_refusal or _("no MDE"))
+    detectable = uplift["detectable_by_its"].fillna(False).astype(bool)
+    if not detectable.any():
+        return _("- The province-wide share cannot test a discount on a few procedures: their share of dossiers times "
+                 "their uplift is below the interrupted time series' MDE in every scenario shown.")
+    return _("- The province-wide series could detect the uplift only in the {scenarios} scenario(s).").format(
+        scenarios=", ".join(_(VALUES.get(x, x)) for x in uplift.loc[detectable, "scenario"]))
+
+
 def evidence_statement(policy: PolicyInfo, power_tab: pd.DataFrame, est: Estimates, inp: PanelInput,
                        uplift: pd.DataFrame) -> str:
     """Return Markdown: what the current evidence can and cannot say about the discount."""
-    d = est.did
     mde_did = float(power_tab.loc[power_tab["design"] == "did", "mde_pp"].iloc[0])
     detect = uplift[uplift["detectable_by_did"] == True]["scenario"].tolist()  # noqa: E712
-    lines = ["**What the current evidence can say.**", ""]
-    if d is None:
-        lines += [f"- Nothing from this panel about the discount's effect on the discounted procedures: the "
-                  f"comparison was refused ({est.did_refusal})."]
-    elif inp.simulated:
-        lines += [f"- Nothing yet about the effect in {policy.province}: no monthly procedure-level data is "
-                  "public, so every estimate above is from a SIMULATED panel. It shows the method works (the "
-                  f"simulated truth, {inp.truth['true_effect_pp_discounted']:+.1f} pp, against the estimate "
-                  f"{d.effect_pp:+.1f} pp, 95% CI {d.ci_low_pp:+.1f} to {d.ci_high_pp:+.1f}), not what happened."]
-    else:
-        significant = d.ci_low_pp > 0 or d.ci_high_pp < 0
-        verdict = "an effect distinguishable from zero" if significant else "no effect distinguishable from zero"
-        line = (f"- The panel shows {verdict}: {d.effect_pp:+.1f} pp (95% CI {d.ci_low_pp:+.1f} to "
-                f"{d.ci_high_pp:+.1f}) on the discounted procedures' share, against the other procedures.")
-        if not significant and np.isfinite(mde_did):
-            line += (f" Effects under {mde_did:.1f} pp could not reliably have been detected, so this does not "
-                     "show that the discount did nothing.")
-        if d.pretrend_p_value is not None and d.pretrend_p_value < 0.10:
-            line += " The pre-trend test fails, so the comparison itself is in doubt."
-        lines.append(line)
+    lines = [_("**What the current evidence can say.**"), ""] + _estimate_lines(policy, est, inp, mde_did)
     if np.isfinite(mde_did):
-        lines += [f"- With {int(power_tab['months_pre'].iloc[0])} months before and "
-                  f"{int(power_tab['months_post'].iloc[0])} after, a difference-in-differences on procedure-level "
-                  f"counts can detect about {mde_did:.1f} pp on the discounted procedures; under the assumed "
-                  f"response range, the {', '.join(detect) if detect else 'none'} scenario(s) reach that."]
-    its_mde_known = uplift["mde_its_pp"].notna().any()
+        lines.append(_("- With {pre} months before and {post} after, a difference-in-differences on procedure-level "
+                       "counts can detect about {mde} pp on the discounted procedures; under the assumed response "
+                       "range, the {scenarios} scenario(s) reach that.").format(
+            pre=int(power_tab["months_pre"].iloc[0]), post=int(power_tab["months_post"].iloc[0]),
+            mde=i18n.number(mde_did, 1, trim=False),
+            scenarios=", ".join(_(VALUES.get(x, x)) for x in detect) if detect else _("none")))
     lines += [
-              ("- The province-wide series was not analysed: " + (est.its_refusal or "no MDE") + "."
-               if not its_mde_known else
-               "- The province-wide share cannot test a discount on a few procedures: their share of dossiers "
-               "times their uplift is below the interrupted time series' MDE in every scenario shown."
-               if not uplift["detectable_by_its"].fillna(False).any() else
-               "- The province-wide series could detect the uplift only in the "
-               + ", ".join(uplift.loc[uplift["detectable_by_its"].fillna(False).astype(bool), "scenario"])
-               + " scenario(s)."),
-              "- A before/after comparison of the province also carries every other change at the same time "
-              "(see the warnings: national policies inside the window).",
-              "", "**What it cannot say, and what data would.**", "",
-              ("- Whether the discount raised uptake at all: the published figures are on different scopes "
-               "and periods (see the data overview), never monthly by procedure."
-               if inp.simulated else
-               "- Whether the difference is the discount's alone: anything else that changed for the discounted "
-               "procedures only at the same time (a new online form, a campaign) is in the estimate too."),
-              "- What would answer: monthly counts of online and total dossiers per procedure from the provincial "
-              "TTHC information system, for at least 12 months before and 12 after the discount, naming the "
-              "discounted procedures; with them, `analysis effect PANEL.csv --policy-date "
-              f"{policy.date}` runs this analysis unchanged.",
-              "- Which fees a concurrent national policy (Circular 63/2023/TT-BTC from 1 Dec 2023) cut, procedure "
-              "by procedure: a procedure it touched must not serve as a control."]
+        _its_line(est, uplift),
+        _("- A before/after comparison of the province also carries every other change at the same time (see the "
+          "warnings: national policies inside the window)."),
+        "", _("**What it cannot say, and what data would.**"), "",
+        _("- Whether the discount raised uptake at all: the published figures are on different scopes and periods "
+          "(see the data overview), never monthly by procedure.") if inp.simulated else
+        _("- Whether the difference is the discount's alone: anything else that changed for the discounted "
+          "procedures only at the same time (a new online form, a campaign) is in the estimate too."),
+        _("- What would answer: monthly counts of online and total dossiers per procedure from the provincial TTHC "
+          "information system, for at least 12 months before and 12 after the discount, naming the discounted "
+          "procedures; with them, `analysis effect PANEL.csv --policy-date {date}` runs this analysis "
+          "unchanged.").format(date=policy.date),
+        _("- Which fees a concurrent national policy (Circular 63/2023/TT-BTC from 1 Dec 2023) cut, procedure by "
+          "procedure: a procedure it touched must not serve as a control.")]
     return "\n".join(lines)

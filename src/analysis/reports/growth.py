@@ -17,7 +17,9 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from analysis.models import growth
-from analysis.reports import plotting
+from analysis import i18n
+from analysis.i18n import N_, _
+from analysis.reports import growth_words, narrative, plotting
 from analysis.data import Dataset
 from analysis.errors import Refused
 from analysis.reports.params import COMMON, Param
@@ -74,8 +76,9 @@ class GrowthAnalysis:
         """Return (label, fit or None, refusal) for the main fit and every grid cell."""
         out = []
         if self.data is not None:
-            out.append(("main fit: " + (self.main.label if self.main else "refused"), self.main, self.main_refusal))
-        out += [(c.label, c.fit, c.refusal) for c in self.grid]
+            out.append((_("main fit: {label}").format(
+                label=growth_words.fit_label(self.main) if self.main else _("refused")), self.main, self.main_refusal))
+        out += [(growth_words.legend_label(c.fit) if c.fit else c.label, c.fit, c.refusal) for c in self.grid]
         return out
 
 
@@ -116,9 +119,11 @@ def build(ds: Dataset, p) -> GrowthAnalysis:
 
 
 def figure_params(ga: GrowthAnalysis) -> dict:
-    """Return the parameters that name this run's figures (province, target, scope, offsets, placement)."""
+    """Return the parameters that name this run's figures (province, target, scope, offsets,
+    placement, language: the two languages of one run never share a file)."""
     p = ga.p
-    out = {"province": ga.province, "target": f"{p.target_pct:g}", "asof": p.as_of_placement}
+    out = {"province": ga.province, "target": f"{p.target_pct:g}", "asof": p.as_of_placement,
+           "lang": getattr(p, "lang", None) or i18n.get_language()}
     if p.scope:
         out["scope"] = p.scope
     if p.offsets:
@@ -137,3 +142,88 @@ def save_all(ga: GrowthAnalysis, ds: Dataset) -> pd.DataFrame:
                               caption=caption, alt_text=alt, data=plotted if len(plotted) else None)
         out.append({"figure": stem, "png": str(paths["png"])})
     return pd.DataFrame(out)
+
+
+#: The notebook's headings and explanations (English source; see analysis.reports.narrative).
+TEXTS = {
+    "title": N_(
+        "# Online-rate growth: how fast, how sure, and when the target is reached ({province})\n\n"
+        "This report fits a logistic growth curve to the online dossier rates reported for one province and asks "
+        "when it reaches the national target (80% of dossiers online by 2025, Decision 942/QĐ-TTg). It gives the "
+        "best estimate the data allow with its uncertainty, and refuses what the data cannot support: figures "
+        "measured on different scopes cannot be joined into one curve unless the difference between scopes is "
+        "estimated from the data or assumed, and labelled as an assumption.\n\n"
+        "Model: `logit(share) = intercept + slope × years (+ scope offset)`, a binomial GLM with the dossier "
+        "counts as weights (a fractional logit when a figure gives only a rate). Bounds ('more than 44%') are not "
+        "fitted; they are checked against the curve afterwards."),
+    "parameters": N_("## Parameters"),
+    "load": N_("## Load inputs\n\nEvery table goes through the validating loader; the online-rate figures of the "
+               "province are then placed in time (an interval at its midpoint, a cumulative figure at its end date "
+               "unless `as_of_placement` says otherwise)."),
+    "chronology": N_("### The figures, in time order\n\nRead this before any curve: the order in which figures "
+                     "were reported is not the order of what they measure, and a change of scope can look like a "
+                     "fall."),
+    "model": N_("## Model\n\nFirst the fit asked for by the parameters (by default every scope, with the scope "
+                "offsets estimated from the data, which is refused when the data cannot identify them), then the "
+                "sensitivity grid: the same curve under each assumed offset between scopes."),
+    "grid_table": N_("One row per fit: the slope, the projected share at the horizon with its confidence interval "
+                     "for the mean, the date the target is reached (or why there is none) and the bound checks."),
+    "fit_figure": N_("## Figures\n\n### The figures by scope, with the fitted curve and its band"),
+    "fan_figure": N_("### The sensitivity fan across assumed scope offsets"),
+    "ttt_figure": N_("### When the target is reached, under each assumption"),
+    "limits": N_("## What this does not show"),
+}
+
+
+def text(key: str, **values) -> narrative.Markdown:
+    """Return the notebook's heading or explanation ``key`` (:data:`TEXTS`) as Markdown in the
+    current language. Raises KeyError for an unknown key."""
+    return narrative.render(TEXTS, key, **values)
+
+
+def findings(ga: GrowthAnalysis):
+    """Return the :class:`~analysis.reports.findings.Findings` of the growth report, built
+    from the results: "estimate" with the target date when the main fit stands; otherwise
+    "refused" with the reason in a few words and, when the sensitivity grid gives dates,
+    the range of dates under the assumed offsets."""
+    from analysis.reports.findings import Findings
+    from analysis.reports.growth_text import target_dates
+
+    target = i18n.percent(ga.p.target_pct)
+    if ga.data is None:
+        return Findings(report=STEM, status="refused", headline=_(
+            "Refused: {province} has no online dossier rate in the data, so no growth curve is fitted.").format(
+            province=ga.province))
+    if ga.main is not None:
+        t = growth_text_ttt(ga)
+        head = (_("Estimate: {province} reaches {target} on {date} (interval {low} to {high}), under: {label}.")
+                .format(province=ga.province, target=target, date=i18n.date(t.date, short=True),
+                        low=i18n.date(t.low, short=True) if t.low is not None else "?",
+                        high=i18n.date(t.high, short=True) if t.high is not None else _("unbounded"),
+                        label=growth_words.fit_label(ga.main))
+                if t.date is not None else
+                _("Estimate: {province}'s fitted curve gives no date for {target}.").format(
+                    province=ga.province, target=target))
+        return Findings(report=STEM, status="estimate", headline=head)
+    n_scopes = ga.data.frame["scope"].nunique()
+    if n_scopes == 1:
+        return Findings(report=STEM, status="refused", headline=_("Refused: {reason}").format(
+            reason=growth_words.refusal(ga.main_refusal, ga.data)))
+    head = i18n.ngettext("Refused: the {n} figure is on {k} scope(s), so growth cannot be told apart from the "
+                         "difference between scopes.",
+                         "Refused: the {n} figures are on {k} scopes, so growth cannot be told apart from the "
+                         "difference between scopes.", len(ga.data.frame)).format(n=len(ga.data.frame), k=n_scopes)
+    d = target_dates(ga)
+    more = []
+    if d["dates"]:
+        more.append(_("Under assumed offsets {target} is reached between {first} and {last}; the assumption, not "
+                      "the data, decides where.").format(target=target, first=i18n.date(min(d["dates"]), short=True),
+                                                        last=i18n.date(max(d["dates"]), short=True)))
+    return Findings(report=STEM, status="refused", headline=head, sentences=more)
+
+
+def growth_text_ttt(ga: GrowthAnalysis):
+    """Return the main fit's time to target (numpy's warnings about never-reached draws silenced)."""
+    from analysis.reports.growth_text import quiet_ttt
+
+    return quiet_ttt(ga.main.time_to_target, ga.p.target_pct)
