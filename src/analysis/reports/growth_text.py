@@ -43,7 +43,7 @@ def chronology_markdown(ga: GrowthAnalysis) -> str:
     for _i, r in f.iterrows():
         lines.append(_("- {period}: {value}, scope *{scope}*; placed at {date} ({placement}) [{source}]").format(
             period=format_period(r), value=format_value(r), scope=words.scope_name(r["scope"]),
-            date=i18n.date(r["date"]), placement=_placement(r["placement"]), source=r["source_id"]))
+            date=i18n.date(r["date"]), placement=_placement(str(r["placement"])), source=r["source_id"]))
     notes = []
     for (_i, a), (_j, b) in zip(f.iloc[:-1].iterrows(), f.iloc[1:].iterrows()):
         notes += _pair_notes(a, b)
@@ -57,9 +57,17 @@ def chronology_markdown(ga: GrowthAnalysis) -> str:
 
 
 def _placement(code: str) -> str:
-    """Return how a figure was placed in time ('midpoint', 'end', ...) in the current language."""
-    known = {"midpoint": _("midpoint"), "end": _("end date"), "year_to_date": _("year-to-date midpoint")}
-    return known.get(code, code) if i18n.get_language() != "en" else code
+    """Return how a figure was placed in time in the current language (the model's own
+    words in English: 'midpoint of ...', 'end date ... ('as of', start not stated)')."""
+    if i18n.get_language() == "en":
+        return code
+    if code.startswith("midpoint of assumed"):
+        return _("midpoint of an assumed year-to-date period (start not stated)")
+    if code.startswith("midpoint"):
+        return _("midpoint of its period")
+    if code.startswith("end date"):
+        return _("its end date (cumulative figure, start not stated)")
+    return code
 
 
 def _pair_notes(a, b) -> list[str]:

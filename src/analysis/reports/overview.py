@@ -94,13 +94,18 @@ def table_headers() -> dict[str, str]:
 
 
 def coverage_summary(ds: Dataset) -> pd.DataFrame:
-    """Return, per province and indicator, the number of observations, scopes and date range
-    (headers in the current language; indicator and scope codes as in the data)."""
+    """Return, per province and indicator, the number of observations (``n``), scopes and
+    date range (``first``, ``last`` as Timestamps); codes as in the data."""
     obs = ds.observations
     g = obs.groupby(["province", "indicator"], sort=True)
     out = g.agg(n=("obs_id", "size"), scopes=("scope", lambda s: ", ".join(sorted(set(s)))),
                 first=("period_end", "min"), last=("period_end", "max"))
-    out = out.reset_index()
+    return out.reset_index()
+
+
+def coverage_table(ds: Dataset) -> pd.DataFrame:
+    """Return :func:`coverage_summary` for the reader: headers and dates in the current language."""
+    out = coverage_summary(ds)
     for col in ("first", "last"):
         out[col] = out[col].map(i18n.date)
     return out.rename(columns=table_headers())
