@@ -83,6 +83,12 @@ VALUES = {
     "SIMULATED": N_("SIMULATED"), "SIMULATED baseline": N_("SIMULATED baseline"), "did": N_("DiD"),
     "its": N_("ITS"), "DiD (main)": N_("DiD (main)"), "ITS (secondary)": N_("ITS (secondary)"),
     "low": N_("low"), "central": N_("central"), "high": N_("high"),
+    # The models' words for what an effect is measured on (models/did.py, its.py, power.py).
+    "online share of the discounted procedures (percentage points)":
+        N_("online share of the discounted procedures (percentage points)"),
+    "province-wide online share, all procedures (percentage points)":
+        N_("province-wide online share, all procedures (percentage points)"),
+    "province-wide online share (percentage points)": N_("province-wide online share (percentage points)"),
 }
 
 
@@ -91,7 +97,7 @@ def readable(table: pd.DataFrame) -> pd.DataFrame:
     (design, data status, scenario) in the current language, numbers unchanged. The
     original keeps its codes (and its ``attrs``) for the later steps."""
     out = table.copy()
-    for col in ("data", "design", "scenario"):
+    for col in ("data", "design", "scenario", "effect_scope", "scope"):
         if col in out:
             out[col] = out[col].map(lambda v: _(VALUES[v]) if v in VALUES else v)
     return out.rename(columns={c: _(h) for c, h in HEADERS.items()})
