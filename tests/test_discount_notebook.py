@@ -176,7 +176,7 @@ def _rendered(nb) -> str:
     for cell in nb.cells:
         for o in cell.get("outputs", []):
             out.append(o.get("text", ""))
-            out += [v for k, v in o.get("data", {}).items() if k in ("text/markdown", "text/plain", "text/html")]
+            out += [v for k, v in o.get("data", {}).items() if k in ("text/markdown", "text/plain")]  # not HTML markup
     return "\n".join(out)
 
 

@@ -16,6 +16,7 @@ import sys
 import numpy as np
 
 from analysis import data, i18n
+from analysis.i18n import _
 from analysis.models import growth
 from analysis.data.observations import NATIONAL_TARGET_PCT
 from analysis.errors import ParameterError, Refused
@@ -50,8 +51,7 @@ def add_arguments(parser) -> None:
     parser.add_argument("--json", action="store_true",
                         help="print one JSON object instead of a summary (also on refusal: status, reason, "
                              "alternatives; exit 2)")
-    parser.add_argument("--lang", default=i18n.DEFAULT_LANG, choices=list(i18n.LANGS),
-                        help="language of the human-readable summary (JSON keys and values stay English)")
+    i18n.add_lang_argument(parser)
 
 
 def _check(args):
@@ -110,7 +110,7 @@ def run(args) -> int:
 def format_summary(out: dict) -> str:
     """Return a readable text summary of the JSON result of :func:`growth.summarise`."""
     m = out["model"]
-    lines = [f"{out['province']}: online dossier rate, {m['family']}",
+    lines = [_("{province}: online dossier rate, {family}").format(province=out["province"], family=m["family"]),
              f"  curve of scope {m['reference_scope']} ({m['label']}); origin {m['time_origin']}, "
              f"{m['n_points']} figure(s), df_resid {m['df_resid']:g}, scale {m['scale']['value']:.4g} "
              f"({m['scale']['method']})",
@@ -125,11 +125,13 @@ def format_summary(out: dict) -> str:
         lines.append(f"    {p['date']}  {p['mean_pct']:6.2f}%  [{p['low_pct']:.2f}, {p['high_pct']:.2f}]")
     t = out["time_to_target"]
     if t:
-        high = t["high"] or "unbounded"
-        lines.append(f"  reaches {out['target_pct']:g}% on {t['date']} (95% interval {t['low']} to {high}; "
-                     f"delta method {t['delta_low']} to {t['delta_high']})")
+        high = t["high"] or _("unbounded")
+        lines.append("  " + _("reaches {target} on {date} (95% interval {low} to {high}; delta method {dlow} to "
+                              "{dhigh})").format(target=i18n.percent(out["target_pct"]), date=t["date"], low=t["low"],
+                                                 high=high, dlow=t["delta_low"], dhigh=t["delta_high"]))
     else:
-        lines.append(f"  time to {out['target_pct']:g}%: none ({out['time_to_target_reason']})")
+        lines.append("  " + _("time to {target}: none ({reason})").format(target=i18n.percent(out["target_pct"]),
+                                                                          reason=out["time_to_target_reason"]))
     for b in out["bounds"]:
         lines.append(f"  bound {b['obs_id']} ({b['bound']} {b['value_pct']:g}%, {b['scope']}): {b['status']}")
     lines.append("  assumptions:")
