@@ -183,7 +183,7 @@ def finish(fig, *, title: str, caption: str, subtitle: str | None = None,
     width_in, height_in = fig.get_size_inches()
     # A title longer than the figure is wide (Vietnamese runs longer) wraps onto a second
     # line, and the subtitle and the axes move down to make room.
-    title_lines = textwrap.wrap(_t(title), int(9.5 * width_in))
+    title_lines = textwrap.wrap(_t(title), int(8.5 * width_in))  # 13-point bold: about 8.5 characters an inch
     drop = (len(title_lines) - 1) * 0.26 / height_in
     fig.subplots_adjust(bottom=bottom + 0.08, top=(0.86 if subtitle else 0.9) - drop)
     fig.suptitle("\n".join(title_lines), x=0.02, ha="left", fontsize=13, fontweight="bold")
@@ -206,7 +206,8 @@ def wrap_axis_labels(fig) -> None:
             text = label.get_text()
             limit = max(20, int(room * 9))  # about 9 characters of 10-point text per inch
             if "\n" not in text and len(text) > limit:
-                label.set_text("\n".join(textwrap.wrap(text, max(20, len(text) // 2 + 2))))
+                # Two lines, never three: a third line ran into the caption below.
+                label.set_text("\n".join(textwrap.wrap(text, max(20, int(len(text) * 0.58) + 1))))
 
 
 def empty_panel(ax, message: str) -> None:
