@@ -21,6 +21,7 @@ def build(shipped, tmp_path):
         return growth_report.build(shipped, p)
     yield _build
     plt.close("all")
+    i18n.set_language(i18n.DEFAULT_LANG)  # params.check(lang=...) sets the process language
 
 
 def test_default_refuses_main_fit_and_builds_labelled_grid(build, shipped):

@@ -27,10 +27,9 @@ def code_messages() -> dict[str, str]:
     out = {}
     for fname, line, msg, _comments, _ctx in extract_from_dir(
             str(i18n.LOCALE_DIR.parent), method_map=[("**.py", "python")], keywords=KEYWORDS):
-        # A plural message (ngettext) is one catalog entry, found by its singular.
-        m = msg[0] if isinstance(msg, tuple) else msg
-        if m:
-            out.setdefault(m, f"{fname}:{line}")
+        key = msg[0] if isinstance(msg, tuple) else msg  # a plural is filed under its singular
+        if key:
+            out.setdefault(key, f"{fname}:{line}")
     return out
 
 

@@ -11,22 +11,19 @@ import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import textwrap
 import time
-import urllib.parse
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 from analysis import cli
+from browser_tools import chromium  # noqa: F401 (a fixture, used by the browser test)
 
 pytestmark = pytest.mark.slow
 
 TEST_NOTEBOOKS = Path(__file__).parent / "notebooks"
 OK_SPEC = "{label: {kind: str}, n: {kind: int, min: 1}, figure: {kind: str}}"
-CHROMIUM = Path("/usr/bin/chromium")
 
 
 def write_yaml(path: Path, body: str) -> Path:
@@ -292,107 +289,28 @@ def test_interrupted_build_leaves_the_last_good_pack_and_no_temporary_folder(tmp
     assert read_json(out / "latest" / "manifest.json") == {"good": True}
 
 
-# --- the reviewers' page in a real browser --------------------------------------------
+# --- the reviewers' pages in a real browser (helpers in browser_tools.py) ---------------
 
-class DevTools:
-    """A minimal Chrome DevTools Protocol client over websocket-client."""
+def test_reviewers_pages_load_in_chromium(batch, chromium):
+    """Both languages' pages of a pack with failures: every image loads, every link
+    resolves, no console error, nothing fetched from the network, failed runs marked."""
+    import unicodedata
 
-    def __init__(self, ws_url: str):
-        import websocket
+    from browser_tools import dead_links, load_page
 
-        self.ws = websocket.create_connection(ws_url, timeout=30, suppress_origin=True)
-        self.next_id = 0
-        self.events: list[dict] = []
-
-    def call(self, method: str, **params) -> dict:
-        self.next_id += 1
-        self.ws.send(json.dumps({"id": self.next_id, "method": method, "params": params}))
-        while True:
-            msg = json.loads(self.ws.recv())
-            if msg.get("id") == self.next_id:
-                if "error" in msg:
-                    raise RuntimeError(f"{method}: {msg['error']}")
-                return msg.get("result", {})
-            self.events.append(msg)
-
-    def wait_for(self, method: str, seconds: float = 30) -> dict:
-        deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline:
-            for ev in self.events:
-                if ev.get("method") == method:
-                    return ev
-            self.events.append(json.loads(self.ws.recv()))
-        raise TimeoutError(method)
-
-    def drain(self, seconds: float) -> None:
-        self.ws.settimeout(seconds)
-        try:
-            while True:
-                self.events.append(json.loads(self.ws.recv()))
-        except Exception:  # websocket timeout: nothing more arrived
-            pass
-
-
-@pytest.fixture
-def chromium(tmp_path):
-    """A headless Chromium with remote debugging; yields the page's DevTools websocket URL."""
-    if not CHROMIUM.exists():
-        pytest.skip("Chromium is not installed (/usr/bin/chromium); .ci/run installs it with apt-get")
-    pytest.importorskip("websocket", reason="websocket-client is not installed")
-    profile = Path(tempfile.mkdtemp(prefix="chromium-", dir=tmp_path))
-    proc = subprocess.Popen([str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                             "--no-first-run", "--disable-background-networking", "--disable-component-update",
-                             "--disable-sync", "--remote-debugging-port=0", f"--user-data-dir={profile}",
-                             "about:blank"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        port_file = profile / "DevToolsActivePort"
-        deadline = time.monotonic() + 30
-        while not (port_file.exists() and port_file.read_text().strip()):
-            assert proc.poll() is None, "chromium exited"
-            assert time.monotonic() < deadline, "chromium did not open its debugging port"
-            time.sleep(0.1)
-        port = port_file.read_text().split()[0]
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list", timeout=10) as r:
-            pages = [t for t in json.load(r) if t["type"] == "page"]
-        yield pages[0]["webSocketDebuggerUrl"]
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-
-
-def test_reviewers_page_loads_in_chromium(batch, chromium):
     _, latest = batch
     pack_dir = latest.resolve()
-    tools = DevTools(chromium)
-    for domain in ("Page", "Runtime", "Log"):
-        tools.call(f"{domain}.enable")
-    tools.call("Page.navigate", url=(pack_dir / "index.html").as_uri())
-    tools.wait_for("Page.loadEventFired")
-    tools.drain(1.0)
-    found = tools.call("Runtime.evaluate", returnByValue=True, expression="""JSON.stringify({
-        images: [...document.images].map(i => [i.getAttribute('src'), i.complete, i.naturalWidth]),
-        links: [...document.querySelectorAll('a[href]')].map(a => [a.getAttribute('href'), a.href]),
-        ids: [...document.querySelectorAll('[id]')].map(e => e.id),
-        failed: [...document.querySelectorAll('tr.run-failed')].map(e => e.id)})""")["result"]["value"]
-    page = json.loads(found)
     manifest_figs = [f for r in read_json(pack_dir / "manifest.json")["runs"] for f in r["figures"]]
-    assert len(page["images"]) == len(manifest_figs) >= 2
-    assert [src for src, complete, width in page["images"] if not (complete and width > 0)] == []
-    assert page["links"], "the index links to the runs"
-    for raw, resolved in page["links"]:
-        if raw.startswith("#"):
-            assert raw[1:] in page["ids"], raw
-            continue
-        url = urllib.parse.urlparse(resolved)
-        assert url.scheme == "file", raw
-        target = Path(urllib.parse.unquote(url.path)).resolve()
-        assert target.is_relative_to(pack_dir) and target.is_file(), raw
-    assert set(page["failed"]) == {"run-fails", "run-sleeps__seconds-30-0", "run-ok__label-a__n-21"}
-    errors = [e for e in tools.events
-              if e.get("method") == "Runtime.exceptionThrown"
-              or (e.get("method") == "Runtime.consoleAPICalled" and e["params"]["type"] in ("error", "assert"))
-              or (e.get("method") == "Log.entryAdded" and e["params"]["entry"]["level"] == "error")]
-    assert errors == []
+    for lang, name in (("en", "index.html"), ("vi", "index.vi.html")):
+        page = load_page(chromium, pack_dir / name)
+        assert page["lang"] == lang
+        # The test notebooks have no lang parameter: every run shows on both pages.
+        assert len(page["images"]) == len(manifest_figs) >= 2
+        assert [src for src, complete, width in page["images"] if not (complete and width > 0)] == []
+        assert page["links"], "the index links to the runs"
+        assert dead_links(page, pack_dir / name, pack_dir) == []
+        assert set(page["failed"]) == {"run-fails", "run-sleeps__seconds-30-0", "run-ok__label-a__n-21"}
+        assert [u for u in page["requests"] if not u.startswith("file:")] == []
+        assert page["errors"] == []
+        assert page["text"] == unicodedata.normalize("NFC", page["text"])
+        assert ("Các lần chạy" in page["text"]) == (lang == "vi")  # the page's own language

@@ -3,7 +3,7 @@
 A pack folder (``figures/packs/NAME``, with ``figures/latest`` pointing at the newest
 complete one) holds::
 
-    index.html        the reviewers' page: runs with status and links, every figure + caption
+    index.html        the reviewers' page (English; index.vi.html Vietnamese): findings, runs, figures
     manifest.json     per run: parameters, status, cache key, files; input hashes, versions, git
     timings.json      per run: seconds, attempts, cached (kept apart: it differs between builds)
     notebooks/RUN.ipynb   executed copies (a failed one keeps its error)
@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from analysis import config
-from analysis.pack import html as pack_html, manifest as pack_manifest, spec as pack_spec
+from analysis.pack import html as pack_html, manifest as pack_manifest, run_findings, spec as pack_spec
 from analysis.pack.spec import PackSpec, Run
 
 LOCK_NAME = ".pack.lock"
@@ -341,7 +341,7 @@ def build(params_file: str | Path, out_root: str | Path | None = None, data_dir:
             timings["phases"] = phases
             timings["seconds_total"] = round(time.monotonic() - started, 3)
             _write_json(tmp / "timings.json", timings)
-            (tmp / "index.html").write_text(pack_html.render(tmp, manifest), encoding="utf-8")
+            pack_html.write_pages(tmp, manifest)  # index.html (English), index.vi.html
             shutil.rmtree(tmp / "work", ignore_errors=True)
             dest = _publish(tmp, out_root, spec.name)
         except BaseException:
@@ -415,6 +415,7 @@ def _assemble(spec: PackSpec, tmp: Path, results: dict, cached: dict, keys: dict
         if run.name in cached:
             figs, error, status = cached[run.name]["figures"], res["error"], res["status"]
         else:
+            found = run_findings.take(tmp / "work" / run.name)  # before figures: not one of them
             figs, clash = _gather_figures(tmp / "work" / run.name, tmp / "figures", owners, run.name)
             status, error = res["status"], res["error"]
             if clash:
@@ -433,6 +434,7 @@ def _assemble(spec: PackSpec, tmp: Path, results: dict, cached: dict, keys: dict
             "html": f"html/{run.name}.html",
             "log": f"logs/{run.name}.log",
             "figures": figs,
+            **(run_findings.carried(cached[run.name]) if run.name in cached else found),
         })
         timings["runs"][run.name] = {"seconds": res["seconds"], "attempts": res["attempts"],
                                      "cached": run.name in cached}

@@ -1,91 +1,82 @@
-"""The reviewers' page of a pack: ``index.html`` linking every run and figure.
+"""HTML a reviewer reads: the reviewers' pages of a pack and each run's code-hidden report.
 
-Self-contained (inline CSS, no scripts, no network), relative links only, and
-deterministic: the same manifest gives the same bytes (no build time on the page; times
-are in ``timings.json``).
+* :func:`write_pages` writes one reviewers' page per language (``index.html`` English,
+  ``index.vi.html`` Vietnamese; built by :mod:`analysis.pack.index_page`).
+* :func:`export_notebook` renders an executed notebook as HTML with all code hidden.
+
+Everything here works offline: no scripts or styles are fetched from a CDN, links are
+relative, and the same inputs give the same bytes (no build time on any page).
 """
 
 from __future__ import annotations
 
-import html
 from pathlib import Path
 
-_CSS = """
-body { font-family: "DejaVu Sans", Helvetica, Arial, sans-serif; margin: 2em auto; max-width: 70em; color: #222; }
-table { border-collapse: collapse; width: 100%; font-size: 0.9em; }
-th, td { border: 1px solid #ccc; padding: 0.3em 0.5em; text-align: left; vertical-align: top; }
-.ok { color: #006d2c; font-weight: bold; }
-.failed { color: #b30000; font-weight: bold; }
-tr.run-failed td { background: #fde0dd; }
-figure { margin: 1.5em 0; border-top: 1px solid #ddd; padding-top: 1em; }
-figure img { max-width: 100%; height: auto; }
-figcaption { font-size: 0.9em; white-space: pre-wrap; }
-.files a { margin-right: 1em; }
-code { font-size: 0.9em; }
+from analysis import i18n
+from analysis.pack.index_page import PAGES, page_name, read_caption, render
+
+__all__ = ["PAGES", "export_notebook", "notebook_exporter", "page_name", "read_caption", "render", "write_pages"]
+
+#: The JupyterLab HTML template without the parts that load JavaScript from a CDN:
+#: require.js and mermaid.js (the report notebooks use neither), MathJax (their prose has
+#: no formulas; a reader offline would otherwise wait on it and get a console error) and
+#: the widget manager (no widgets either). The reports then open with no network at all.
+_TEMPLATE = """{%- extends 'lab/index.html.j2' -%}
+{%- block html_head_js_requirejs -%}{%- endblock html_head_js_requirejs -%}
+{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
+{%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
+{%- block jupyter_widgets -%}{%- endblock jupyter_widgets -%}
 """
+_TEMPLATE_NAME = "pack_report.html.j2"
 
 
-def _e(text) -> str:
-    return html.escape(str(text), quote=True)
+def write_pages(pack_dir: Path, manifest: dict) -> list[Path]:
+    """Write the reviewers' page of ``pack_dir`` in every language of ``i18n.LANGS``
+    (file names in :data:`PAGES`); return their paths.
+
+    Plain writes: the builder writes into the pack's temporary folder, which is published
+    whole, so a reader never sees half a page (and the files keep the usual permissions)."""
+    paths = []
+    for lang in i18n.LANGS:
+        path = Path(pack_dir) / page_name(lang)
+        path.write_text(render(pack_dir, manifest, lang), encoding="utf-8")
+        paths.append(path)
+    return paths
 
 
-def read_caption(txt: Path) -> tuple[str, str]:
-    """Return (caption, alt text) from a figure's .txt file written by plotting.save."""
-    try:
-        text = txt.read_text(encoding="utf-8")
-    except OSError:
-        return "", ""
-    caption, _, alt = text.partition("\n\nAlt text: ")
-    return caption.strip(), alt.strip()
+def notebook_exporter(lang: str = "en"):
+    """Return an nbconvert ``HTMLExporter`` that hides all code (inputs and prompts; outputs,
+    prose and errors are kept), loads nothing from the network, and sets ``<html lang>``.
+
+    Build one per worker and reuse it: creating it loads the Jinja templates. Raises
+    ValueError for a language not in ``i18n.LANGS``."""
+    import jinja2
+    from nbconvert import HTMLExporter
+
+    return HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True,
+                        language_code=i18n.check_lang(lang), mathjax_url="", require_js_url="",
+                        extra_loaders=[jinja2.DictLoader({_TEMPLATE_NAME: _TEMPLATE})],
+                        template_file=_TEMPLATE_NAME)
 
 
-def render(pack_dir: Path, manifest: dict) -> str:
-    """Return the HTML of the index page of the pack in ``pack_dir`` described by ``manifest``."""
-    runs = manifest["runs"]
-    n_failed = sum(r["status"] != "ok" for r in runs)
-    git = manifest.get("git", {})
-    out = [
-        "<!DOCTYPE html>",
-        '<html lang="en"><head><meta charset="utf-8">',
-        f"<title>Figure pack {_e(manifest['pack'])}</title>",
-        f"<style>{_CSS}</style></head><body>",
-        f"<h1>Figure pack <code>{_e(manifest['pack'])}</code></h1>",
-        f"<p>{len(runs)} runs: {len(runs) - n_failed} succeeded, "
-        f'<span class="{"failed" if n_failed else "ok"}">{n_failed} failed</span>. '
-        f"Parameter file <code>{_e(manifest['params_file'])}</code>; data <code>{_e(manifest['data_dir'])}</code>; "
-        f"git commit <code>{_e(git.get('commit') or 'unknown')}</code>"
-        f"{' (with uncommitted changes)' if git.get('dirty') else ''}.</p>",
-        '<p class="files"><a href="manifest.json">manifest.json</a> (parameters, input hashes, versions) '
-        '<a href="timings.json">timings.json</a> (durations)</p>',
-        "<h2>Runs</h2>",
-        "<table><thead><tr><th>run</th><th>notebook</th><th>parameters</th><th>status</th>"
-        "<th>report</th><th>figures</th></tr></thead><tbody>",
-    ]
-    for r in runs:
-        params = ", ".join(f"{k} = {v}" for k, v in sorted(r["parameters"].items())) or "(notebook defaults)"
-        status = f'<span class="{_e(r["status"])}">{_e(r["status"])}</span>'
-        if r.get("error"):
-            status += f"<br>{_e(r['error'])}"
-        links = (f'<a href="{_e(r["html"])}">HTML</a> <a href="{_e(r["notebook_executed"])}">ipynb</a> '
-                 f'<a href="{_e(r["log"])}">log</a>')
-        out.append(f'<tr class="run-{_e(r["status"])}" id="run-{_e(r["name"])}"><td><a href="#fig-{_e(r["name"])}">'
-                   f'{_e(r["name"])}</a></td><td>{_e(r["notebook"])}</td><td>{_e(params)}</td>'
-                   f'<td>{status}</td><td class="files">{links}</td><td>{len(r["figures"])}</td></tr>')
-    out.append("</tbody></table>")
-    out.append("<h2>Figures</h2>")
-    for r in runs:
-        out.append(f'<h3 id="fig-{_e(r["name"])}">{_e(r["name"])} '
-                   f'<span class="{_e(r["status"])}">({_e(r["status"])})</span></h3>')
-        if not r["figures"]:
-            out.append("<p>No figures from this run.</p>")
-        for fig in r["figures"]:
-            caption, alt = read_caption(pack_dir / fig["files"].get("txt", "")) if "txt" in fig["files"] else ("", "")
-            img = fig["files"].get("png") or fig["files"].get("svg")
-            out.append("<figure>")
-            if img:
-                out.append(f'<img src="{_e(img)}" alt="{_e(alt or fig["name"])}">')
-            files = " ".join(f'<a href="{_e(p)}">{_e(k.upper())}</a>' for k, p in sorted(fig["files"].items()))
-            out.append(f'<figcaption><strong>{_e(fig["name"])}</strong>\n{_e(caption)}</figcaption>'
-                       f'<p class="files">{files}</p></figure>')
-    out.append("</body></html>")
-    return "\n".join(out) + "\n"
+def export_notebook(executed: Path, html_out: Path, title: str, lang: str | None = None, exporter=None) -> Path:
+    """Write the executed notebook ``executed`` to ``html_out`` as code-hidden HTML titled
+    ``title``; return ``html_out``.
+
+    ``lang`` is the report's language (default: the notebook's ``lang`` parameter as
+    papermill recorded it, else English). Cell ids are renumbered so the same run gives the
+    same bytes (papermill gives the cells it inserts random ids, which the HTML prints).
+    Raises what nbformat raises for an unreadable notebook."""
+    import nbformat
+
+    nb = nbformat.read(executed, as_version=4)
+    for i, cell in enumerate(nb.cells):
+        cell["id"] = f"cell-{i}"
+    if lang is None:
+        lang = nb.metadata.get("papermill", {}).get("parameters", {}).get("lang")
+        lang = lang if lang in i18n.LANGS else "en"
+    exporter = exporter or notebook_exporter(lang)
+    exporter.language_code = lang
+    body, _resources = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
+    Path(html_out).write_text(body, encoding="utf-8")
+    return Path(html_out)

@@ -119,7 +119,8 @@ def _inline_spec(where: str, raw: dict) -> dict[str, Param]:
         if d.get("choices") is not None:
             d["choices"] = tuple(d["choices"])
         spec[str(name)] = Param(**d)
-    return {**spec, **COMMON}
+    # only what the runner sets itself; `lang` is a report parameter like any other
+    return {**spec, **{k: COMMON[k] for k in ("data_dir", "output_dir")}}
 
 
 def resolve_spec(stem: str, spec_field) -> dict[str, Param]:
