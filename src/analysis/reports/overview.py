@@ -89,7 +89,7 @@ def table_headers() -> dict[str, str]:
     """Return the column headers of the overview tables in the current language."""
     return {"indicator": _("indicator"), "scope": _("scope"), "subunit": _("subunit"), "period": _("period"),
             "value": _("value"), "source": _("source"), "obs_id": "obs_id", "province": _("province"),
-            "n": _("figures"), "scopes": _("scopes"), "first": _("first period end"),
+            "n": _("reported figures"), "scopes": _("scopes"), "first": _("first period end"),
             "last": _("last period end")}
 
 
