@@ -24,11 +24,16 @@ def test_committed_without_outputs_and_with_a_parameters_cell():
     assert len(tagged) == 1
     assert nb.metadata["kernelspec"]["name"] == config.KERNEL_NAME
     assert "def " not in "".join(c.source for c in code)
-    heads = "".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    # Headings come from the package in the run's language (dr.text), in the notebook's order.
+    from analysis.reports import discount as dr
+    src = "".join(c.source for c in code)
+    keys = [k for k in dr.TEXTS if f'dr.text("{k}"' in src]
+    heads = "".join(dr.TEXTS[k] for k in keys)
     for h in ("## Parameters", "## Load inputs", "## Model", "## Figures", "## What this does not show"):
         assert h in heads
     # the power section comes before the estimate
     assert heads.index("power first") < heads.index("the estimate")
+    assert not [c for c in nb.cells if c.cell_type == "markdown"]  # no prose outside the catalog
 
 
 def test_parameter_spec_checks_values():
@@ -47,9 +52,9 @@ def test_runs_simulated_for_nghe_an_and_labels_everything(run_notebook):
     nb, out = run_notebook(NB, n_sims=200)
     for stem in ("discount_power", "discount_event_study", "discount_its", "discount_scenarios"):
         for ext in ("png", "svg", "csv", "txt"):
-            assert (out / f"{stem}__province-nghe-an.{ext}").stat().st_size > 0
-        assert (out / f"{stem}__province-nghe-an.txt").read_text().startswith("SIMULATED")
-        assert (out / f"{stem}__province-nghe-an.csv").read_text().startswith("data_status")
+            assert (out / f"{stem}__lang-en__province-nghe-an.{ext}").stat().st_size > 0
+        assert (out / f"{stem}__lang-en__province-nghe-an.txt").read_text().startswith("SIMULATED")
+        assert (out / f"{stem}__lang-en__province-nghe-an.csv").read_text().startswith("data_status")
     text = json.dumps(nbformat.writes(nb))
     assert "Minimum detectable effects" in text and "SIMULATED" in text
     assert "12 months before and 12 after the discount" in text
@@ -59,7 +64,7 @@ def test_runs_simulated_for_nghe_an_and_labels_everything(run_notebook):
 @pytest.mark.slow
 def test_runs_for_hoa_binh_with_its_adoption_date(run_notebook):
     nb, out = run_notebook(NB, province="Hoà Bình", n_sims=200)
-    assert (out / "discount_event_study__province-hoa-binh.png").exists()
+    assert (out / "discount_event_study__lang-en__province-hoa-binh.png").exists()
     text = json.dumps(nbformat.writes(nb))
     assert "adoption date" in text and "illustration" in text
 
@@ -71,12 +76,12 @@ def test_runs_on_a_given_panel_without_the_simulated_label(run_notebook, tmp_pat
     assert cli.main(["simulate-panel", "--out", str(panel_csv), "--seed", "9", "--months-pre", "4"]) == 0
     (tmp_path / "real.csv.truth.json").unlink()  # stands in for a real export
     nb, out = run_notebook(NB, panel_path=str(panel_csv), n_sims=200)
-    assert not (out / "discount_event_study__province-nghe-an.txt").read_text().startswith("SIMULATED")
+    assert not (out / "discount_event_study__lang-en__province-nghe-an.txt").read_text().startswith("SIMULATED")
     text = json.dumps(nbformat.writes(nb))
     assert "Panel read from" in text
     assert "refused: an interrupted time series" in text
     assert "The province-wide series was not analysed" in text
-    its_caption = (out / "discount_its__province-nghe-an.txt").read_text()
+    its_caption = (out / "discount_its__lang-en__province-nghe-an.txt").read_text()
     assert "could not be analysed" in its_caption
 
 
@@ -163,3 +168,31 @@ def test_report_pipeline_survives_a_refused_did(shipped):
     assert uplift["detectable_by_did"].isna().all()
     text = dr.evidence_statement(policy, tab, est, inp, uplift)
     assert "comparison was refused" in text
+
+
+def _rendered(nb) -> str:
+    """Return the text a reader of the executed notebook sees: every output's text and markdown."""
+    out = []
+    for cell in nb.cells:
+        for o in cell.get("outputs", []):
+            out.append(o.get("text", ""))
+            out += [v for k, v in o.get("data", {}).items() if k in ("text/markdown", "text/plain")]  # not HTML markup
+    return "\n".join(out)
+
+
+@pytest.mark.slow
+def test_runs_in_vietnamese_and_labels_everything_mo_phong(run_notebook):
+    from analysis.reports import wording
+    nb, out = run_notebook(NB, n_sims=200, lang="vi")
+    for stem in ("discount_power", "discount_event_study", "discount_its", "discount_scenarios"):
+        assert (out / f"{stem}__lang-vi__province-nghe-an.txt").read_text(encoding="utf-8").startswith("MÔ PHỎNG")
+        assert not (out / f"{stem}__lang-en__province-nghe-an.png").exists()
+    findings = json.loads((out / "findings.json").read_text(encoding="utf-8"))
+    assert findings["lang"] == "vi" and findings["status"] == "simulated" and "MÔ PHỎNG" in findings["headline"]
+    text = _rendered(nb)
+    assert "Hiệu ứng nhỏ nhất phát hiện được" in text and "## Những điều báo cáo này không cho thấy" in text
+    # The warnings list and refusals come from the model layer in English (see README); every
+    # text of the report itself is Vietnamese.
+    text = text.split("**Cảnh báo.**")[0] + text.split("**Điều bằng chứng hiện có nói được.**")[-1]
+    found = [s for s in wording.stock_phrases() if s in text]
+    assert not found, found

@@ -313,9 +313,18 @@ class TestCommand:
         assert res["model"]["assumed_offsets"] == {"provincial_centre": 0.0}
 
     def test_default_for_nghe_an_exits_2_naming_alternatives(self, capsys):
-        code, out, err = _run(["growth", "--province", "Nghệ An", "--json"], capsys)
+        code, out, err = _run(["growth", "--province", "Nghệ An"], capsys)
         assert code == 2 and out == ""
         assert "--scope" in err and "--offset" in err and "Traceback" not in err
+
+    def test_refusal_under_json_prints_a_json_object_and_exits_2(self, capsys):
+        code, out, err = _run(["growth", "--province", "Nghệ An", "--json"], capsys)
+        assert code == 2 and "Traceback" not in err
+        res = json.loads(out)
+        assert res["status"] == "refused" and res["province"] == "Nghệ An"
+        assert res["reason"] and "What would work instead" not in res["reason"]
+        assert len(res["alternatives"]) == 3
+        assert "--scope" in res["alternatives"][0] and "--offset" in res["alternatives"][1]
 
     def test_text_summary(self, capsys):
         code, out, _ = _run(["growth", "--province", "Nghe An", "--offset", "provincial_centre=0.5", "--boot", "300"],
@@ -373,3 +382,16 @@ def test_any_province_with_rows_works_without_code_change(data_copy, capsys):
     assert res["model"]["scale"]["method"].startswith("pearson")
     assert all(p["pred_low_pct"] is not None for p in res["projection"])
     assert res["coefficients"]["slope_per_year"]["estimate"] > 0
+
+
+def test_never_reached_draws_leave_stderr_clean(data_copy, capsys):
+    """Three monthly figures: many bootstrap slopes never reach 80%, so the upper bound of the
+    target date is unbounded; that must not leak numpy's 'invalid value' warning."""
+    import warnings
+    append_online_rates(data_copy, seed=1, n_months=3)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        code, out, err = _run(["growth", "--province", "Hòa Bình", "--data", str(data_copy), "--boot", "300"],
+                              capsys)
+    assert code == 0, err
+    assert err == "" and "unbounded" in out

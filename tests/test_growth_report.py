@@ -6,7 +6,8 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
 
-from analysis.reports import growth as growth_report, params
+from analysis import i18n
+from analysis.reports import growth as growth_report, params, wording
 
 BASE = dict(province="Nghệ An", target_pct=80.0, scope=None, offsets=[], reference_scope=None,
             offset_grid=[-1.0, 0.0, 1.0], as_of_placement="end", horizon="2027-12-31", n_boot=300, seed=0,
@@ -20,6 +21,7 @@ def build(shipped, tmp_path):
         return growth_report.build(shipped, p)
     yield _build
     plt.close("all")
+    i18n.set_language(i18n.DEFAULT_LANG)  # params.check(lang=...) sets the process language
 
 
 def test_default_refuses_main_fit_and_builds_labelled_grid(build, shipped):
@@ -74,7 +76,8 @@ def test_grid_summary_compares_assumptions_with_sampling(build):
     ga = build()
     text = growth_report.grid_summary(ga)
     dates = sorted(c.fit.time_to_target(80.0).date for c in ga.grid)
-    assert f"{dates[0]:%m/%Y}" in text and f"{dates[-1]:%m/%Y}" in text and "binomial sampling only" in text
+    assert i18n.date(dates[0], short=True) in text and i18n.date(dates[-1], short=True) in text
+    assert "binomial sampling only" in text
     never = growth_report.grid_summary(build(offset_grid=[-3.0]))
     assert "No date under" in never and "not positive" in never
 
@@ -85,3 +88,44 @@ def test_save_all_writes_three_figures(build, shipped, tmp_path):
     for png in files["png"]:
         assert png.startswith(str(tmp_path)) and (tmp_path / png).exists()
         assert (tmp_path / png).with_suffix(".txt").exists()
+
+
+def test_findings_of_the_default_run_say_refused_and_give_the_date_range(build):
+    ga = build()
+    f = growth_report.findings(ga)
+    assert f.status == "refused" and f.report == "02_online_rate_growth"
+    assert "3 figures are on 3 scopes" in f.headline
+    dates = sorted(c.fit.time_to_target(80.0).date for c in ga.grid)
+    assert len(f.sentences) == 1
+    assert i18n.date(dates[0], short=True) in f.sentences[0] and i18n.date(dates[-1], short=True) in f.sentences[0]
+
+
+def test_findings_with_a_main_curve_are_an_estimate(build):
+    f = growth_report.findings(build(offsets=["provincial_centre:0"]))
+    assert f.status == "estimate" and "80%" in f.headline
+
+
+def test_findings_without_data_are_refused(build):
+    f = growth_report.findings(build(province="Hòa Bình"))
+    assert f.status == "refused" and "Hòa Bình" in f.headline
+
+
+def _all_text(ga, shipped) -> str:
+    parts = [growth_report.chronology_markdown(ga), growth_report.model_markdown(ga),
+             growth_report.limits_markdown(ga), growth_report.grid_table(ga).to_string(),
+             *(growth_report.text(k, province=ga.province) for k in growth_report.TEXTS)]
+    for fn in (growth_report.fit_figure, growth_report.fan_figure, growth_report.time_to_target_figure):
+        fig, _data, caption, alt = fn(ga, shipped)
+        parts += [caption, alt] + [t.get_text() for t in fig.findobj(lambda a: hasattr(a, "get_text"))]
+    f = growth_report.findings(ga)
+    return "\n".join(parts + [f.headline, *f.sentences])
+
+
+@pytest.mark.parametrize("kw", [{}, {"offsets": ["provincial_centre:-0.5"]}, {"province": "Hòa Bình"}])
+def test_vietnamese_report_has_no_english_stock_phrase(build, shipped, kw):
+    ga = build(lang="vi", **kw)
+    text = _all_text(ga, shipped)
+    found = [s for s in wording.stock_phrases() if s in text]
+    assert not found, found
+    assert "72,35%" in text or "Hòa Bình" in text
+    assert "72.35" not in text

@@ -11,10 +11,10 @@ def test_overview_notebook_runs_and_writes_figures(run_notebook, province, slug)
     nb, out = run_notebook("01_data_overview.ipynb", province=province)
     for stem in ("overview_online_rate_timeline", "overview_coverage"):
         for ext in ("png", "svg", "csv", "txt"):
-            assert (out / f"{stem}__province-{slug}.{ext}").stat().st_size > 0
+            assert (out / f"{stem}__lang-en__province-{slug}.{ext}").stat().st_size > 0
     # papermill recorded the parameters in the executed copy
     assert nb.metadata["papermill"]["parameters"]["province"] == province
-    text = (out / f"overview_online_rate_timeline__province-{slug}.txt").read_text()
+    text = (out / f"overview_online_rate_timeline__lang-en__province-{slug}.txt").read_text()
     assert "Sources:" in text
 
 

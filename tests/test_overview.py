@@ -5,8 +5,8 @@ import unicodedata
 import pandas as pd
 import pytest
 
-from analysis import data
-from analysis.reports import overview
+from analysis import data, i18n
+from analysis.reports import overview, wording
 
 
 def test_indicator_table_has_one_row_per_observation(shipped):
@@ -21,9 +21,20 @@ def test_lower_bound_and_period_are_formatted(shipped):
     table = overview.indicator_table(shipped, "Nghệ An")
     rate = table[table["indicator"] == shipped.indicator_meta("online_dossier_rate")["title"]]
     assert "> 44%" in set(rate["value"])
-    assert "15/01/2023–15/02/2023" in set(rate["period"])
+    assert "15 Jan 2023–15 Feb 2023" in set(rate["period"])
     assert any(v.startswith("72.35% (224,930/310,903)") for v in rate["value"])
-    assert any(p.startswith("as of 06/08/2025") for p in rate["period"])
+    assert any(p.startswith("as of 6 Aug 2025") for p in rate["period"])
+
+
+def test_vietnamese_table_follows_vietnamese_conventions(shipped, monkeypatch):
+    monkeypatch.setattr(i18n, "_current", "vi")
+    table = overview.indicator_table(shipped, "Nghệ An")
+    rate = table[table["chỉ tiêu"] == "Tỷ lệ hồ sơ trực tuyến"]
+    assert "15/01/2023–15/02/2023" in set(rate["kỳ"])
+    assert any(v.startswith("72,35% (224.930/310.903)") for v in rate["giá trị"])
+    assert any(p.startswith("tính đến 06/08/2025") for p in rate["kỳ"])
+    assert "Toàn tỉnh (mọi cấp)" in set(rate["phạm vi"])
+    assert "Ngày cuối kỳ báo cáo" not in table.columns
 
 
 def test_timeline_plots_only_online_rates_with_bounds_as_arrows(shipped):
@@ -85,3 +96,30 @@ def test_coverage_figure_cites_every_source(shipped):
 def test_format_value(value, unit, bound, expected):
     row = pd.Series({"value": value, "unit": unit, "bound": bound, "numerator": pd.NA, "denominator": pd.NA})
     assert overview.format_value(row) == expected
+
+
+def test_vietnamese_overview_has_no_english_stock_phrase(shipped, monkeypatch):
+    import matplotlib.pyplot as plt
+    monkeypatch.setattr(i18n, "_current", "vi")
+    parts = []
+    for prov in ("Nghệ An", "Hòa Bình"):
+        parts += [overview.describe_online_rates(shipped, prov), overview.coverage_table(shipped).to_string(),
+                  *(overview.text(k, province=prov) for k in overview.TEXTS)]
+        for fn in (overview.timeline_figure, overview.coverage_figure):
+            fig, _data, caption, alt = fn(shipped, prov)
+            parts += [caption, alt] + [t.get_text() for t in fig.findobj(lambda a: hasattr(a, "get_text"))]
+            plt.close(fig)
+        f = overview.findings(shipped, prov)
+        parts += [f.headline, *f.sentences]
+    text = "\n".join(parts)
+    found = [s for s in wording.stock_phrases() if s in text]
+    assert not found, found
+    assert "72,35%" in text and "72.35" not in text
+
+
+def test_findings_count_the_rates_and_their_scopes(shipped):
+    f = overview.findings(shipped, "Nghệ An")
+    assert f.status == "descriptive" and "3 online dossier rates" in f.headline and "3 scope" in f.headline
+    assert "72.35%" in f.sentences[0]
+    f = overview.findings(shipped, "Hòa Bình")
+    assert "none of them an online dossier rate" in f.headline and f.sentences == []

@@ -79,3 +79,37 @@ def test_save_does_not_leave_partial_files_on_failure(tmp_path):
         pass
     assert _digest(good["png"]) == before
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+
+
+def test_number_and_date_ticks_follow_the_language(monkeypatch):
+    from analysis import i18n
+    monkeypatch.setattr(i18n, "_current", "vi")
+    fig, ax = plotting.new_figure()
+    ax.plot(pd.to_datetime(["2025-01-01", "2025-08-06"]), [2.5, 1250.0])
+    plotting.date_axis(ax.xaxis)
+    plotting.finish(fig, title="t", caption="c")
+    fig.canvas.draw()
+    ys = [t.get_text() for t in ax.get_yticklabels() if t.get_text()]
+    xs = [t.get_text() for t in ax.get_xticklabels() if t.get_text()]
+    assert any("." in y for y in ys) and not any("," in y and y.endswith(",0") for y in ys)  # 1.000, not 1,000.0
+    assert all("/" in x and len(x) == 7 for x in xs)  # 08/2025
+    monkeypatch.setattr(i18n, "_current", "en")
+    fig.canvas.draw()
+    assert any(x.startswith(("Jan", "Mar", "May", "Jul")) for x in (t.get_text() for t in ax.get_xticklabels()))
+
+
+def test_language_is_part_of_the_figure_name():
+    a = plotting.figure_name("timeline", {"province": "Nghệ An", "lang": "vi"})
+    b = plotting.figure_name("timeline", {"province": "Nghệ An", "lang": "en"})
+    assert a == "timeline__lang-vi__province-nghe-an" and a != b
+
+
+def test_long_titles_and_axis_labels_wrap_inside_the_figure():
+    fig, ax = plotting.new_figure()
+    ax.set_ylabel("Lực kiểm định: khả năng kiểm định 5% phát hiện hiệu ứng, một nhãn rất dài (%)")
+    plotting.finish(fig, title="MÔ PHỎNG: " + "rất dài " * 20, caption="c", subtitle="s")
+    assert "\n" in fig._suptitle.get_text() and "\n" in ax.get_ylabel()
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    box = ax.yaxis.label.get_window_extent(renderer)
+    assert box.y1 <= fig.bbox.y1 and box.y0 >= 0

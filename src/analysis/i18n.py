@@ -138,3 +138,17 @@ def date(value, lang: str | None = None, *, short: bool = False) -> str:
     else:
         pattern = "MMM y" if short else "d MMM y"
     return format_date(value, pattern, locale=lang)
+
+
+def add_lang_argument(parser) -> None:
+    """Add ``--lang vi|en`` to a command's argument ``parser``: the language of its
+    human-readable output (JSON keys and values stay English)."""
+    parser.add_argument("--lang", default=DEFAULT_LANG, choices=list(LANGS),
+                        help="language of the human-readable output (JSON stays English); default en")
+
+
+def signed(value: float, decimals: int = 2, lang: str | None = None) -> str:
+    """Return ``value`` with its sign and exactly ``decimals`` decimals: vi ``+1,23``, en ``+1.23``."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    return ("+" if value >= 0 else "") + number(value, decimals, lang, trim=False)

@@ -7,6 +7,8 @@ import json
 import math
 from pathlib import Path
 
+from analysis import i18n
+from analysis.i18n import _
 from analysis import data
 from analysis.models import did, its
 from analysis.data import panel, vn
@@ -18,6 +20,7 @@ HELP = ("Estimate a policy's effect on the online share from a monthly procedure
 
 
 def add_arguments(parser) -> None:
+    i18n.add_lang_argument(parser)
     parser.add_argument("panel", metavar="PANEL.csv", help="monthly panel: province, procedure, month, "
                         "online, total, discounted")
     parser.add_argument("--policy-date", required=True, metavar="YYYY-MM-DD",
@@ -110,14 +113,17 @@ def estimate(args) -> dict:
 
 
 def run(args) -> int:
+    i18n.set_language(getattr(args, "lang", i18n.DEFAULT_LANG))
     out = estimate(args)
     if args.json:
         print(json.dumps(json_ready(out), ensure_ascii=False, default=str, allow_nan=False))
         return 0
-    tag = "SIMULATED panel. " if out["simulated"] else ""
-    print(f"{tag}{out['method'].upper()} for {out['province']}, policy {out['policy_date']}: "
-          f"effect {out['effect_pp']:+.2f} pp (95% CI {out['ci_low_pp']:+.2f} to {out['ci_high_pp']:+.2f}), "
-          f"p = {out['p_value']:.3f}; {out['n_months_pre']} months before, {out['n_months_post']} after.")
+    tag = _("SIMULATED panel.") + " " if out["simulated"] else ""
+    print(tag + _("{method} for {province}, policy {date}: effect {effect} pp (95% CI {low} to {high}), p = {p}; "
+                  "{pre} months before, {post} after.").format(
+        method=out["method"].upper(), province=out["province"], date=out["policy_date"],
+        effect=i18n.signed(out["effect_pp"]), low=i18n.signed(out["ci_low_pp"]), high=i18n.signed(out["ci_high_pp"]),
+        p=i18n.number(out["p_value"], 3, trim=False), pre=out["n_months_pre"], post=out["n_months_post"]))
     print(f"Scope: {out['effect_scope']}. Inference: {out['inference']}.")
     if out["method"] == "did" and out.get("route_measured_size") is not None:
         print(f"Route: {out['inference_route']} (the calibration study measured size "

@@ -10,11 +10,16 @@ repeated over a range of values as a sensitivity analysis).
 from __future__ import annotations
 
 import json
+import re
+import sys
 
-from analysis import data
+import numpy as np
+
+from analysis import data, i18n
+from analysis.i18n import _
 from analysis.models import growth
 from analysis.data.observations import NATIONAL_TARGET_PCT
-from analysis.errors import ParameterError
+from analysis.errors import ParameterError, Refused
 from analysis.data.schema import SCOPES
 from analysis.data.vn import parse_date
 
@@ -43,7 +48,10 @@ def add_arguments(parser) -> None:
                         help=f"last projection date (default {growth.DEFAULT_HORIZON.isoformat()})")
     parser.add_argument("--boot", type=int, default=growth.DEFAULT_N_BOOT, help="parametric bootstrap draws")
     parser.add_argument("--seed", type=int, default=0, help="random seed of the bootstrap")
-    parser.add_argument("--json", action="store_true", help="print one JSON object instead of a summary")
+    parser.add_argument("--json", action="store_true",
+                        help="print one JSON object instead of a summary (also on refusal: status, reason, "
+                             "alternatives; exit 2)")
+    i18n.add_lang_argument(parser)
 
 
 def _check(args):
@@ -58,16 +66,40 @@ def _check(args):
     return horizon, growth.parse_offsets(args.offset)
 
 
+_ALTERNATIVES = " What would work instead: "
+
+
+def refusal_json(exc: Refused, province: str) -> dict:
+    """Return the JSON object printed under ``--json`` when the model is refused:
+    ``status`` ("refused"), ``province``, ``reason`` (the refusal without its list of
+    alternatives) and ``alternatives`` (each option the refusal names, as a list; empty
+    when it names none)."""
+    text = str(exc)
+    reason, _sep, alts = text.partition(_ALTERNATIVES)
+    items = [a.strip().rstrip(";.").strip() for a in re.split(r"\(([a-z])\) ", alts)[2::2]] if alts else []
+    return {"status": "refused", "province": province, "reason": reason.strip(), "alternatives": items}
+
+
 def run(args) -> int:
+    i18n.set_language(getattr(args, "lang", i18n.DEFAULT_LANG))
     horizon, offsets = _check(args)
     ds = data.load(args.data)
-    gd = growth.prepare(ds, args.province, as_of_placement=args.as_of_placement)
-    if horizon <= gd.frame["date"].max().date():
-        raise ParameterError("growth", "--horizon", f"{horizon.isoformat()} is not after the latest figure "
-                                                    f"({gd.frame['date'].max():%Y-%m-%d}); a projection needs a later date")
-    fit = growth.fit_growth(gd, scope=args.scope, offsets=offsets, reference_scope=args.reference_scope,
-                            scale=args.scale, n_boot=args.boot, seed=args.seed)
-    out = growth.summarise(fit, target_pct=args.target, horizon=horizon)
+    try:
+        gd = growth.prepare(ds, args.province, as_of_placement=args.as_of_placement)
+        if horizon <= gd.frame["date"].max().date():
+            raise ParameterError("growth", "--horizon", f"{horizon.isoformat()} is not after the latest figure "
+                                 f"({gd.frame['date'].max():%Y-%m-%d}); a projection needs a later date")
+        fit = growth.fit_growth(gd, scope=args.scope, offsets=offsets, reference_scope=args.reference_scope,
+                                scale=args.scale, n_boot=args.boot, seed=args.seed)
+    except Refused as exc:
+        if not args.json:
+            raise
+        # A script asked for JSON: it gets JSON on stdout, the message on stderr, and exit 2.
+        print(json.dumps(refusal_json(exc, ds.canonical_province(args.province)), ensure_ascii=False, indent=2))
+        print(f"analysis growth: {exc}", file=sys.stderr)
+        return 2
+    with np.errstate(invalid="ignore"):  # bootstrap percentiles between two never-reached (+inf) draws: NaN = unbounded
+        out = growth.summarise(fit, target_pct=args.target, horizon=horizon)
     if args.json:
         print(json.dumps(out, ensure_ascii=False, indent=2))
         return 0
@@ -78,7 +110,7 @@ def run(args) -> int:
 def format_summary(out: dict) -> str:
     """Return a readable text summary of the JSON result of :func:`growth.summarise`."""
     m = out["model"]
-    lines = [f"{out['province']}: online dossier rate, {m['family']}",
+    lines = [_("{province}: online dossier rate, {family}").format(province=out["province"], family=m["family"]),
              f"  curve of scope {m['reference_scope']} ({m['label']}); origin {m['time_origin']}, "
              f"{m['n_points']} figure(s), df_resid {m['df_resid']:g}, scale {m['scale']['value']:.4g} "
              f"({m['scale']['method']})",
@@ -93,11 +125,13 @@ def format_summary(out: dict) -> str:
         lines.append(f"    {p['date']}  {p['mean_pct']:6.2f}%  [{p['low_pct']:.2f}, {p['high_pct']:.2f}]")
     t = out["time_to_target"]
     if t:
-        high = t["high"] or "unbounded"
-        lines.append(f"  reaches {out['target_pct']:g}% on {t['date']} (95% interval {t['low']} to {high}; "
-                     f"delta method {t['delta_low']} to {t['delta_high']})")
+        high = t["high"] or _("unbounded")
+        lines.append("  " + _("reaches {target} on {date} (95% interval {low} to {high}; delta method {dlow} to "
+                              "{dhigh})").format(target=i18n.percent(out["target_pct"]), date=t["date"], low=t["low"],
+                                                 high=high, dlow=t["delta_low"], dhigh=t["delta_high"]))
     else:
-        lines.append(f"  time to {out['target_pct']:g}%: none ({out['time_to_target_reason']})")
+        lines.append("  " + _("time to {target}: none ({reason})").format(target=i18n.percent(out["target_pct"]),
+                                                                          reason=out["time_to_target_reason"]))
     for b in out["bounds"]:
         lines.append(f"  bound {b['obs_id']} ({b['bound']} {b['value_pct']:g}%, {b['scope']}): {b['status']}")
     lines.append("  assumptions:")

@@ -6,6 +6,8 @@ import json
 from dataclasses import replace
 from pathlib import Path
 
+from analysis import i18n
+from analysis.i18n import _
 from analysis import data
 from analysis.data import panel, vn
 from analysis.models import power
@@ -26,6 +28,7 @@ _FIELD = {"discounted_share": "discounted_dossier_share", "power": "target_power
 
 
 def add_arguments(parser) -> None:
+    i18n.add_lang_argument(parser)
     d = power.PowerSpec()
     parser.add_argument("--design", choices=power.DESIGNS, default="did",
                         help="did: discounted vs other procedures; its: province-wide time series")
@@ -69,6 +72,7 @@ def spec_from_args(args) -> tuple[power.PowerSpec, str, bool]:
 
 
 def run(args) -> int:
+    i18n.set_language(getattr(args, "lang", i18n.DEFAULT_LANG))
     spec, source, simulated = spec_from_args(args)
     res = power.mde(spec).to_dict()
     res["noise_source"] = source
@@ -76,15 +80,20 @@ def run(args) -> int:
     if args.json:
         print(json.dumps(json_ready(res), ensure_ascii=False, allow_nan=False))
         return 0
-    tag = "SIMULATED panel. " if simulated else ""
+    tag = _("SIMULATED panel.") + " " if simulated else ""
+    power_pct = i18n.percent(100 * spec.target_power, 0)
     if res["mde_pp"] == float("inf"):
-        print(f"{tag}{spec.design.upper()}: no effect up to 3 logit units reaches {100 * spec.target_power:.0f}% "
-              "power: the design cannot detect any plausible effect.")
+        print(tag + _("{design}: no effect up to 3 logit units reaches {power} power: the design cannot detect any "
+                      "plausible effect.").format(design=spec.design.upper(), power=power_pct))
         return 0
-    print(f"{tag}{spec.design.upper()}: minimum detectable effect {res['mde_pp']:.2f} pp "
-          f"({res['effect_scope']}) at {100 * spec.target_power:.0f}% power, {100 * spec.alpha:.0f}% level; "
-          f"simulated power there {res['power']:.2f}, size {res['size']:.3f} ({spec.n_sims} simulated panels).")
-    print(f"Design: {spec.months_pre} months before, {spec.months_post} after, {spec.monthly_total:,} dossiers "
-          f"a month, noise sd {spec.noise_sd:.3f} (logit), rho {spec.rho:.2f}, base share "
-          f"{100 * spec.base_share:.1f}%; noise {source}.")
+    print(tag + _("{design}: minimum detectable effect {mde} pp ({scope}) at {power} power, {level} level; simulated "
+                  "power there {at}, size {size} ({n} simulated panels).").format(
+        design=spec.design.upper(), mde=i18n.number(res["mde_pp"], 2, trim=False), scope=res["effect_scope"],
+        power=power_pct, level=i18n.percent(100 * spec.alpha, 0), at=i18n.number(res["power"], 2, trim=False),
+        size=i18n.number(res["size"], 3, trim=False), n=i18n.integer(spec.n_sims)))
+    print(_("Design: {pre} months before, {post} after, {monthly} dossiers a month, noise sd {sd} (logit), rho {rho}, "
+            "base share {base}; noise {source}.").format(
+        pre=spec.months_pre, post=spec.months_post, monthly=i18n.integer(spec.monthly_total),
+        sd=i18n.number(spec.noise_sd, 3, trim=False), rho=i18n.number(spec.rho, 2, trim=False),
+        base=i18n.percent(100 * spec.base_share, 1, trim=False), source=source))
     return 0

@@ -6,6 +6,8 @@ import json
 from dataclasses import replace
 from pathlib import Path
 
+from analysis import i18n
+from analysis.i18n import _
 from analysis import data
 from analysis.data import panel, vn
 from analysis.models import power, simulate
@@ -19,6 +21,7 @@ HELP = ("Write a SIMULATED monthly procedure-level panel calibrated to the seeds
 
 
 def add_arguments(parser) -> None:
+    i18n.add_lang_argument(parser)
     d = simulate.PanelDesign()
     parser.add_argument("--out", required=True, metavar="FILE", help="panel CSV to write (atomically)")
     eff = parser.add_mutually_exclusive_group()
@@ -72,6 +75,7 @@ def design_from_args(args) -> simulate.PanelDesign:
 
 
 def run(args) -> int:
+    i18n.set_language(getattr(args, "lang", i18n.DEFAULT_LANG))
     design = design_from_args(args)
     out = Path(args.out)
     if out.is_dir():
@@ -90,10 +94,12 @@ def run(args) -> int:
     if args.json:
         print(json.dumps({**truth, "out": str(out), "truth_file": str(side)}, ensure_ascii=False))
     else:
-        print(f"SIMULATED panel written to {out} ({len(frame)} rows, {frame['procedure'].nunique()} procedures, "
-              f"{frame['month'].nunique()} months); truth in {side}.")
-        print(f"True effect: {truth['true_effect_logit']:+.3f} on the logit scale = "
-              f"{truth['true_effect_pp_discounted']:+.2f} pp on the discounted procedures' share, "
-              f"{truth['true_effect_pp_province']:+.2f} pp province-wide (national policy: "
-              f"{truth['true_national_effect_pp_province'] or 0:+.2f} pp province-wide).")
+        print(_("SIMULATED panel written to {out} ({rows} rows, {procedures} procedures, {months} months); truth in "
+                "{side}.").format(out=out, rows=i18n.integer(len(frame)), procedures=frame["procedure"].nunique(),
+                                  months=frame["month"].nunique(), side=side))
+        print(_("True effect: {logit} on the logit scale = {pp} pp on the discounted procedures' share, {province} pp "
+                "province-wide (national policy: {national} pp province-wide).").format(
+            logit=i18n.signed(truth["true_effect_logit"], 3), pp=i18n.signed(truth["true_effect_pp_discounted"]),
+            province=i18n.signed(truth["true_effect_pp_province"]),
+            national=i18n.signed(truth["true_national_effect_pp_province"] or 0)))
     return 0

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import sys
 
-from analysis import config, data
+from analysis import config, data, i18n
+from analysis.i18n import _
 
 NAME = "validate"
 HELP = "Check the data folder; exit 0 when valid, 2 with one line per problem otherwise."
 
 
 def add_arguments(parser) -> None:
-    pass
+    i18n.add_lang_argument(parser)
 
 
 def run(args) -> int:
+    i18n.set_language(getattr(args, "lang", i18n.DEFAULT_LANG))
     folder = config.resolve_data_dir(args.data)
     problems = data.validate(folder)
     if problems:
@@ -23,7 +25,8 @@ def run(args) -> int:
             print(str(p), file=sys.stderr)
         return 2
     ds = data.load(folder)
-    print(f"{folder}: valid. {len(ds.observations)} observations of {ds.observations['indicator'].nunique()} "
-          f"indicators for {len(ds.provinces_with_data())} provinces; {len(ds.sources)} sources, "
-          f"{len(ds.policies)} policies, {len(ds.admin_units)} administrative units.")
+    print(_("{folder}: valid. {n} observations of {k} indicators for {p} provinces; {s} sources, {pol} policies, "
+            "{units} administrative units.").format(
+        folder=folder, n=i18n.integer(len(ds.observations)), k=ds.observations["indicator"].nunique(),
+        p=len(ds.provinces_with_data()), s=len(ds.sources), pol=len(ds.policies), units=i18n.integer(len(ds.admin_units))))
     return 0

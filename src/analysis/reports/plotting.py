@@ -5,8 +5,16 @@ sources and caveats drawn on the figure itself, a SIMULATED mark when it shows s
 data) and :func:`save` (PNG and SVG side by side, the plotted data as CSV, the caption and
 alt text as a .txt file; repeatable bytes; nothing half-written over a good file).
 
-Fonts: DejaVu Sans, shipped with matplotlib, covers the Vietnamese precomposed letters
-(ệ, ộ, ữ ...); text is NFC-normalised before drawing so NFD input renders the same.
+Two languages: every text drawn goes through :mod:`analysis.i18n` (``_()`` for words, and
+``i18n.number`` / ``i18n.date`` for the tick labels of number and date axes, which
+:func:`finish` installs), so a Vietnamese figure reads ``72,35`` and ``08/2025``.
+
+Fonts: DejaVu Sans from matplotlib's own data folder (installed with the project's pinned
+matplotlib from PyPI; licence: Bitstream Vera / DejaVu, free to use and redistribute) covers
+every Vietnamese precomposed letter (ệ, ộ, ữ ...). :func:`apply_style` names it with no
+fallback and :func:`project_font` says which file it is, so a machine's own fonts never
+change the output (``tests/test_fonts.py``). Text is NFC-normalised before drawing so NFD
+input renders the same.
 """
 
 from __future__ import annotations
@@ -16,10 +24,15 @@ import unicodedata
 from pathlib import Path
 
 import matplotlib
+import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import pandas as pd
 import seaborn as sns
+from matplotlib import font_manager
+from matplotlib.ticker import FuncFormatter, ScalarFormatter
 
+from analysis import i18n
+from analysis.i18n import N_, _
 from analysis.data import vn
 from analysis.files import atomic_write
 
@@ -39,27 +52,69 @@ SCOPE_COLOURS = {
     "steering_committee": "#000000",
 }
 
+#: One label per scope, in English (marked): show them through :func:`scope_label`.
 SCOPE_LABELS = {
-    "province_wide": "Province-wide (all levels)",
-    "provincial_centre": "Provincial Public Administration Centre only",
-    "national_portal": "National Public Service Portal's figure",
-    "provincial_system": "Provincial TTHC information system",
-    "provincial_departments": "Provincial departments",
-    "localities": "District-level localities",
-    "communes": "Communes",
-    "state_agencies": "State agencies",
-    "steering_committee": "Project 06 steering committee",
+    "province_wide": N_("Province-wide (all levels)"),
+    "provincial_centre": N_("Provincial Public Administration Centre only"),
+    "national_portal": N_("National Public Service Portal's figure"),
+    "provincial_system": N_("Provincial TTHC information system"),
+    "provincial_departments": N_("Provincial departments"),
+    "localities": N_("District-level localities"),
+    "communes": N_("Communes"),
+    "state_agencies": N_("State agencies"),
+    "steering_committee": N_("Project 06 steering committee"),
+}
+
+#: Short scope names for legends, where a full label would cover the data.
+SCOPE_SHORT = {
+    "province_wide": N_("province-wide"),
+    "provincial_centre": N_("provincial centre"),
+    "national_portal": N_("national portal"),
+    "provincial_system": N_("provincial system"),
+    "provincial_departments": N_("departments"),
+    "localities": N_("localities"),
+    "communes": N_("communes"),
+    "state_agencies": N_("state agencies"),
+    "steering_committee": N_("steering committee"),
 }
 
 FIGSIZE = (9.0, 5.6)
 DPI = 150
+#: The code written into data files (CSV ``data_status``): stays English like every code.
 SIMULATED_MARK = "SIMULATED"
+#: The reader-visible stamps, translated when drawn.
+STAMPS = {"simulated": N_("SIMULATED"), "scenario": N_("SCENARIO"), "not_comparable": N_("NOT COMPARABLE")}
+#: The font every figure uses (see the module docstring).
+FONT = "DejaVu Sans"
+
+
+def scope_label(scope: str) -> str:
+    """Return the reader's label of ``scope`` in the current language (the code if unknown)."""
+    return _(SCOPE_LABELS[scope]) if scope in SCOPE_LABELS else scope
+
+
+def scope_short(scope: str) -> str:
+    """Return the short name of ``scope`` for legends in the current language (the code if unknown)."""
+    return _(SCOPE_SHORT[scope]) if scope in SCOPE_SHORT else scope
+
+
+def simulated_mark() -> str:
+    """Return the SIMULATED stamp in the current language (vi: MÔ PHỎNG)."""
+    return _(STAMPS["simulated"])
+
+
+def project_font() -> str:
+    """Return the path of the font file figures are drawn with (matplotlib's own DejaVu Sans).
+
+    Raises ValueError when matplotlib would fall back to another font."""
+    return font_manager.findfont(font_manager.FontProperties(family=FONT), fallback_to_default=False)
 
 
 def apply_style() -> None:
     """Set the house style: seaborn whitegrid, DejaVu Sans, fixed size, repeatable SVG."""
-    sns.set_theme(style="whitegrid", palette=PALETTE, font="DejaVu Sans")
+    sns.set_theme(style="whitegrid", palette=PALETTE, font=FONT)
     matplotlib.rcParams.update({
+        "font.family": [FONT],  # no fallback list: a missing glyph warns instead of borrowing a machine font
         "figure.figsize": FIGSIZE,
         "figure.dpi": 100,
         "savefig.dpi": DPI,
@@ -87,25 +142,72 @@ def new_figure(nrows: int = 1, ncols: int = 1, **kwargs):
     return plt.subplots(nrows, ncols, **kwargs)
 
 
+def _number_tick(value, _pos) -> str:
+    return i18n.number(value, 2)
+
+
+def _date_tick(value, _pos) -> str:
+    return i18n.date(mdates.num2date(value), short=True)
+
+
+def localise_axes(fig) -> None:
+    """Give every plain number axis of ``fig`` the language's decimal mark and thousands
+    separator (vi ``2,5`` / ``1.000``), leaving date and categorical axes alone."""
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            if type(axis.get_major_formatter()) is ScalarFormatter:
+                axis.set_major_formatter(FuncFormatter(_number_tick))
+
+
+def date_axis(axis) -> None:
+    """Label the ticks of a date ``axis`` (``ax.xaxis``) as months in the language: vi
+    ``08/2025``, en ``Aug 2025``."""
+    axis.set_major_formatter(FuncFormatter(_date_tick))
+
+
 def finish(fig, *, title: str, caption: str, subtitle: str | None = None,
            simulated: bool = False, caption_width: int = 130) -> None:
-    """Draw the title, optional subtitle and the caption (sources, caveats) on ``fig``.
+    """Draw the title, optional subtitle and the caption (sources, caveats) on ``fig``,
+    and localise its number axes (:func:`localise_axes`).
 
-    When ``simulated`` is true the title starts with "SIMULATED" and a large diagonal
-    SIMULATED mark is drawn across the figure, so a cropped copy still says so.
+    When ``simulated`` is true the title starts with the SIMULATED stamp (in the current
+    language) and a large diagonal stamp is drawn across the figure, so a cropped copy
+    still says so.
     """
-    if simulated and not title.startswith(SIMULATED_MARK):
-        title = f"{SIMULATED_MARK}: {title}"
+    mark = simulated_mark()
+    localise_axes(fig)
+    if simulated and not title.startswith(mark):
+        title = _("{stamp}: {title}").format(stamp=mark, title=title)
     lines = textwrap.wrap(_t(caption), caption_width)
     bottom = min(0.45, 0.04 + 0.028 * len(lines))
-    fig.subplots_adjust(bottom=bottom + 0.08, top=0.86 if subtitle else 0.9)
-    fig.suptitle(_t(title), x=0.02, ha="left", fontsize=13, fontweight="bold")
+    width_in, height_in = fig.get_size_inches()
+    # A title longer than the figure is wide (Vietnamese runs longer) wraps onto a second
+    # line, and the subtitle and the axes move down to make room.
+    title_lines = textwrap.wrap(_t(title), int(8.5 * width_in))  # 13-point bold: about 8.5 characters an inch
+    drop = (len(title_lines) - 1) * 0.26 / height_in
+    fig.subplots_adjust(bottom=bottom + 0.08, top=(0.86 if subtitle else 0.9) - drop)
+    fig.suptitle("\n".join(title_lines), x=0.02, ha="left", fontsize=13, fontweight="bold")
     if subtitle:
-        fig.text(0.02, 0.915, _t(subtitle), ha="left", va="bottom", fontsize=10, color="#444444")
+        fig.text(0.02, 0.915 - drop, _t(subtitle), ha="left", va="bottom", fontsize=10, color="#444444")
+    wrap_axis_labels(fig)
     fig.text(0.02, 0.015, "\n".join(lines), ha="left", va="bottom", fontsize=7.5, color="#333333")
     if simulated:
-        fig.text(0.5, 0.5, SIMULATED_MARK, fontsize=64, color="#D55E00", alpha=0.18,
+        fig.text(0.5, 0.5, mark, fontsize=64, color="#D55E00", alpha=0.18,
                  ha="center", va="center", rotation=25, fontweight="bold", zorder=100)
+
+
+def wrap_axis_labels(fig) -> None:
+    """Wrap each axis label of ``fig`` that is longer than its axes (a long y label ran into
+    the subtitle, a long x label into the caption); short labels are left as they are."""
+    width_in, height_in = fig.get_size_inches()
+    for ax in fig.axes:
+        box = ax.get_position()
+        for label, room in ((ax.yaxis.label, box.height * height_in), (ax.xaxis.label, box.width * width_in)):
+            text = label.get_text()
+            limit = max(20, int(room * 9))  # about 9 characters of 10-point text per inch
+            if "\n" not in text and len(text) > limit:
+                # Two lines, never three: a third line ran into the caption below.
+                label.set_text("\n".join(textwrap.wrap(text, max(20, int(len(text) * 0.58) + 1))))
 
 
 def empty_panel(ax, message: str) -> None:
@@ -118,8 +220,9 @@ def empty_panel(ax, message: str) -> None:
 def figure_name(stem: str, params: dict | None = None) -> str:
     """Return a stable file stem: ``stem`` then each parameter as key-value, ASCII only.
 
-    ``figure_name("timeline", {"province": "Nghệ An"})`` is "timeline__province-nghe-an",
-    so runs over a grid of parameters never overwrite each other.
+    ``figure_name("timeline", {"province": "Nghệ An", "lang": "vi"})`` is
+    "timeline__lang-vi__province-nghe-an", so runs over a grid of parameters (the
+    language included: report notebooks pass ``lang``) never overwrite each other.
     """
     parts = [vn.ascii_slug(stem).replace("-", "_")]
     for k, v in sorted((params or {}).items()):
@@ -163,7 +266,7 @@ def save(fig, name: str, out_dir: str | Path, *, caption: str, alt_text: str,
         atomic_write(paths["csv"], lambda p: frame.to_csv(p, index=False, lineterminator="\n"))
     else:
         paths.pop("csv")
-    prefix = f"{SIMULATED_MARK}. " if simulated else ""
-    text = f"{prefix}{_t(caption)}\n\nAlt text: {prefix}{_t(alt_text)}\n"
+    prefix = f"{simulated_mark()}. " if simulated else ""
+    text = _t(_("{caption}\n\nAlt text: {alt}").format(caption=prefix + caption, alt=prefix + alt_text)) + "\n"
     atomic_write(paths["txt"], lambda p: p.write_text(text, encoding="utf-8"))
     return paths
