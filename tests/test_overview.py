@@ -123,3 +123,13 @@ def test_findings_count_the_rates_and_their_scopes(shipped):
     assert "72.35%" in f.sentences[0]
     f = overview.findings(shipped, "Hòa Bình")
     assert "none of them an online dossier rate" in f.headline and f.sentences == []
+
+def test_a_province_with_no_figure_gets_an_empty_table_not_an_error():
+    # Phú Thọ (since 1 Jul 2025) has index scores but no reported figure in observations.csv.
+    from analysis import data as data_mod, i18n
+
+    ds = data_mod.load()
+    assert ds.observations[ds.observations["province"] == "Phú Thọ"].empty
+    i18n.set_language("en")
+    table = overview.indicator_table(ds, "Phú Thọ")
+    assert table.empty and list(table.columns) == list(overview.indicator_table(ds, "Nghệ An").columns)

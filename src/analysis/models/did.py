@@ -214,7 +214,7 @@ def _interval(data: DidData, d, W, full, se: float, alpha: float):
     def bound(direction):
         step = max(se, 1e-3)
         x_in, x_out = beta, beta + direction * 2 * step
-        for _ in range(30):
+        for _attempt in range(30):
             if pval(x_out).p_value < alpha:
                 break
             x_in, x_out = x_out, x_out + direction * step * 2

@@ -223,7 +223,5 @@ def findings(ga: GrowthAnalysis):
 
 
 def growth_text_ttt(ga: GrowthAnalysis):
-    """Return the main fit's time to target (numpy's warnings about never-reached draws silenced)."""
-    from analysis.reports.growth_text import quiet_ttt
-
-    return quiet_ttt(ga.main.time_to_target, ga.p.target_pct)
+    """Return the main fit's time to target."""
+    return ga.main.time_to_target(ga.p.target_pct)

@@ -16,7 +16,6 @@ from analysis.reports import growth_words as words
 from analysis.reports import plotting
 from analysis.data import Dataset
 from analysis.reports.wording import citation, format_value
-from analysis.reports.growth_text import quiet_ttt
 
 if TYPE_CHECKING:
     from analysis.reports.growth import GrowthAnalysis
@@ -212,7 +211,7 @@ def _ttt_row(ax, i: int, label: str, fit, refusal, ga: GrowthAnalysis) -> dict:
     if fit is None:
         note(_("refused: {reason}").format(reason=words.refusal(refusal or "", ga.data)))
         return {"assumption": label, "date": None, "low": None, "high": None, "note": "refused"}
-    t = quiet_ttt(fit.time_to_target, target)
+    t = fit.time_to_target(target)
     if t.date is None:
         note(_("no date: {reason}").format(reason=words.no_date_reason(fit, target, t.reason)))
         return {"assumption": label, "date": None, "low": None, "high": None, "note": t.reason}

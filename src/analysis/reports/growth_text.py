@@ -18,20 +18,6 @@ if TYPE_CHECKING:
     from analysis.reports.growth import GrowthAnalysis
 
 
-def quiet_ttt(fn, *args, **kwargs):
-    """Return ``fn(*args, **kwargs)`` (a time-to-target or summary call) without numpy's
-    "invalid value encountered in scalar subtract" warning.
-
-    Why: when more than 2.5% of the bootstrap draws never reach the target (+inf), the
-    model's ``np.percentile`` interpolates between two +inf draws (inf - inf = NaN). The
-    NaN already means "unbounded" (the model turns it into ``high=None``), so the answer is
-    right and only the warning leaks to stderr. The proper fix is an ``np.errstate`` around
-    the percentiles in ``models.growth.GrowthFit.time_to_target`` (owned by another module).
-    """
-    with np.errstate(invalid="ignore"):
-        return fn(*args, **kwargs)
-
-
 def chronology_markdown(ga: GrowthAnalysis) -> str:
     """Return Markdown listing the figures in the order of their placed dates, saying where
     periods overlap and where a fall between consecutive figures is a change of scope."""
@@ -100,7 +86,7 @@ def _pair_notes(a, b) -> list[str]:
 
 
 def _fit_lines(fit: growth.GrowthFit, target: float, horizon) -> list[str]:
-    s = quiet_ttt(growth.summarise, fit, target_pct=target, horizon=horizon)
+    s = growth.summarise(fit, target_pct=target, horizon=horizon)
     b1 = s["coefficients"]["slope_per_year"]
     last = s["projection"][-1]
     lines = [_("- Curve: **{label}**; {family}; {n} figure(s) ({ids}), df_resid = {df}, scale {scale} "
@@ -183,7 +169,7 @@ def target_dates(ga: GrowthAnalysis) -> dict:
             out["refused"] += 1
             continue
         out["binomial_only"] |= not c.fit.scale_method.startswith("pearson")
-        t = quiet_ttt(c.fit.time_to_target, ga.p.target_pct)
+        t = c.fit.time_to_target(ga.p.target_pct)
         if t.date is None:
             out["never"].append((words.cell_label(c), words.no_date_reason(c.fit, ga.p.target_pct, t.reason)))
             continue
@@ -238,7 +224,7 @@ def grid_table(ga: GrowthAnalysis) -> pd.DataFrame:
                          "note": words.refusal(refusal or "", ga.data)[:160]})
             continue
         proj = fit.project([pd.Timestamp(ga.p.horizon)]).iloc[0]
-        t = quiet_ttt(fit.time_to_target, ga.p.target_pct)
+        t = fit.time_to_target(ga.p.target_pct)
         bounds = "; ".join(f"{b['obs_id']}: {words.bound_status(b['status'])[:60]}"
                            for _i, b in fit.bound_checks().iterrows())
         day = lambda x, none: i18n.date(x) if x is not None else none  # noqa: E731

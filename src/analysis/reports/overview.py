@@ -75,8 +75,9 @@ def indicator_table(ds: Dataset, province: str) -> pd.DataFrame:
         "indicator": obs["indicator"].map(meta["title"]).map(wording.indicator_title),
         "scope": obs["scope"].map(plotting.scope_label),
         "subunit": obs["subunit"],
-        "period": obs.apply(format_period, axis=1),
-        "value": obs.apply(format_value, axis=1),
+        # a list, not DataFrame.apply: on a province with no figure apply returns a frame
+        "period": pd.Series([format_period(r) for _i, r in obs.iterrows()], index=obs.index, dtype=object),
+        "value": pd.Series([format_value(r) for _i, r in obs.iterrows()], index=obs.index, dtype=object),
         "source": obs["source_id"],
         "obs_id": obs["obs_id"],
         "_end": obs["period_end"],

@@ -60,8 +60,11 @@ def time_to_target(fit: GrowthFit, target_pct: float = NATIONAL_TARGET_PCT) -> T
         draws = np.where(d1 > 0, (L - d0) / d1, np.inf)
     lo_p, hi_p = 100 * (1 - fit.level) / 2, 100 * (1 + fit.level) / 2
     never = float(np.mean(~np.isfinite(draws)))
-    lo = np.percentile(draws, lo_p)
-    hi = np.percentile(draws, hi_p)
+    # Draws that never reach the target are +inf; a percentile between two of them is
+    # inf - inf = NaN, which means "unbounded" (high=None below): not worth a warning.
+    with np.errstate(invalid="ignore"):
+        lo = np.percentile(draws, lo_p)
+        hi = np.percentile(draws, hi_p)
     g = np.zeros(len(fit.params))
     g[0], g[1] = -1 / b1, -(L - b0) / b1 ** 2
     se = float(np.sqrt(g @ fit.cov.values @ g))
