@@ -288,6 +288,40 @@ def _debiased_rho(observed: float, shape: tuple, demean, rng, n_sims: int = 200)
     return rho, float(np.interp(rho, grid, kept))
 
 
+def _procedure_noise(pre: pd.DataFrame, rng) -> tuple[float, float]:
+    """Return (sd, lag-1 autocorrelation) of the procedure-level extra-binomial logit noise
+    of the pre-period rows ``pre`` (see :func:`estimate_noise`)."""
+    L = pre.pivot_table(index="procedure", columns="month", values="share")
+    Ntab = pre.pivot_table(index="procedure", columns="month", values="total")
+    Y = pre.pivot_table(index="procedure", columns="month", values="online")
+    Lg = empirical_logit(Y.to_numpy(float), Ntab.to_numpy(float))
+    ok = ~np.isnan(Lg).any(axis=1)
+    Lg, Nn, Ll = Lg[ok], Ntab.to_numpy(float)[ok], L.to_numpy(float)[ok]
+    J, M = Lg.shape
+    R = Lg - Lg.mean(axis=1, keepdims=True) - Lg.mean(axis=0, keepdims=True) + Lg.mean()
+    p = np.clip(Ll, 0.01, 0.99)
+    var_binom = np.mean(1 / (Nn * p * (1 - p)))
+    white = var_binom * (J - 1) * (M - 1) / (J * M)  # binomial variance left after demeaning
+    proc_rho, kept = _debiased_rho(_ratio_lag1(R, white), (J, M), _two_way_demean, rng) if M > 2 else (0.0, 1.0)
+    return float(np.sqrt(max(float((R ** 2).mean()) - white, 0.0) / kept)), proc_rho
+
+
+def _province_noise(pre: pd.DataFrame, rng) -> tuple[pd.DataFrame, float, float]:
+    """Return (monthly province totals, sd, lag-1 autocorrelation) of the detrended
+    province logit share's extra-binomial noise in the pre-period (see :func:`estimate_noise`)."""
+    g = pre.groupby("month")[["online", "total"]].sum()
+    y = empirical_logit(g["online"].to_numpy(float), g["total"].to_numpy(float))
+    t = np.arange(len(y), dtype=float)
+    X = np.column_stack([np.ones_like(t), t])
+    resid = y - X @ np.linalg.lstsq(X, y, rcond=None)[0]
+    share = g["online"] / g["total"]
+    vb = float(np.mean(1 / (g["total"] * share * (1 - share))))
+    white_p = vb * (len(y) - 2) / len(y)
+    its_rho, kept_p = (_debiased_rho(_ratio_lag1(resid[None, :], white_p), (len(y),), _detrend, rng)
+                       if len(y) > 3 else (0.0, 1.0))
+    return g, float(np.sqrt(max(float((resid ** 2).mean()) - white_p, 0.0) / kept_p)), its_rho
+
+
 def estimate_noise(panel: pd.DataFrame, policy_date, province: str | None = None) -> dict:
     """Return the design and noise of a panel's pre-period, as PowerSpec keyword values.
 
@@ -312,31 +346,10 @@ def estimate_noise(panel: pd.DataFrame, policy_date, province: str | None = None
     if months_pre < 3:
         raise Refused(f"the panel for {province} has {months_pre} months before the policy; at least 3 "
                       "are needed to estimate month-to-month noise")
-    L = pre.pivot_table(index="procedure", columns="month", values="share")
-    Ntab = pre.pivot_table(index="procedure", columns="month", values="total")
-    Y = pre.pivot_table(index="procedure", columns="month", values="online")
-    Lg = empirical_logit(Y.to_numpy(float), Ntab.to_numpy(float))
-    ok = ~np.isnan(Lg).any(axis=1)
-    Lg, Nn, Ll = Lg[ok], Ntab.to_numpy(float)[ok], L.to_numpy(float)[ok]
-    J, M = Lg.shape
-    R = Lg - Lg.mean(axis=1, keepdims=True) - Lg.mean(axis=0, keepdims=True) + Lg.mean()
-    p = np.clip(Ll, 0.01, 0.99)
-    var_binom = np.mean(1 / (Nn * p * (1 - p)))
-    rng = np.random.default_rng(0)
-    white = var_binom * (J - 1) * (M - 1) / (J * M)  # binomial variance left after demeaning
-    proc_rho, kept = _debiased_rho(_ratio_lag1(R, white), (J, M), _two_way_demean, rng) if M > 2 else (0.0, 1.0)
-    proc_sd = float(np.sqrt(max(float((R ** 2).mean()) - white, 0.0) / kept))
-    g = pre.groupby("month")[["online", "total"]].sum()
-    y = empirical_logit(g["online"].to_numpy(float), g["total"].to_numpy(float))
-    t = np.arange(len(y), dtype=float)
-    X = np.column_stack([np.ones_like(t), t])
-    resid = y - X @ np.linalg.lstsq(X, y, rcond=None)[0]
+    rng = np.random.default_rng(0)  # one stream: the procedure level draws first, then the province
+    proc_sd, proc_rho = _procedure_noise(pre, rng)
+    g, its_sd, its_rho = _province_noise(pre, rng)
     share = g["online"] / g["total"]
-    vb = float(np.mean(1 / (g["total"] * share * (1 - share))))
-    white_p = vb * (len(y) - 2) / len(y)
-    its_rho, kept_p = (_debiased_rho(_ratio_lag1(resid[None, :], white_p), (len(y),), _detrend, rng)
-                       if len(y) > 3 else (0.0, 1.0))
-    its_sd = float(np.sqrt(max(float((resid ** 2).mean()) - white_p, 0.0) / kept_p))
     procs = rows.groupby("procedure")["discounted"].first()
     vol = rows.groupby("discounted")["total"].sum()
     # the DiD's effect is on the discounted procedures' share: its MDE is read at their share

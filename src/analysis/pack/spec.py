@@ -230,16 +230,9 @@ def notebooks_dir(path: Path, doc: dict) -> Path:
     return (Path(path).parent / doc["notebooks_dir"]).resolve() if doc.get("notebooks_dir") else config.NOTEBOOKS_DIR
 
 
-def load(path: str | Path, data_dir=None, timeout: float | None = None) -> PackSpec:
-    """Return the validated :class:`PackSpec` of the parameter file ``path``.
-
-    ``data_dir`` is the folder provinces are checked against (None: the shipped data);
-    ``timeout`` (seconds per cell) applies to run entries that give none. Raises
-    ParameterError (naming notebook, parameter and problem) for a malformed file, a
-    missing notebook, an unknown parameter, a wrong type, an out-of-range value, two
-    runs with the same name, or an empty pack.
-    """
-    path = Path(path)
+def _read_doc(path: Path) -> dict:
+    """Return the parameter file's YAML mapping; raises ParameterError when it cannot be read,
+    is not UTF-8, has no non-empty ``runs`` list or has an unknown top-level key."""
     try:
         doc = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
@@ -252,6 +245,55 @@ def load(path: str | Path, data_dir=None, timeout: float | None = None) -> PackS
     unknown = set(doc) - {"name", "runs", "notebooks_dir", "timeout"}
     if unknown:
         raise ParameterError(path.name, sorted(unknown)[0], "unknown top-level key; allowed: name, runs, notebooks_dir, timeout")
+    return doc
+
+
+def _entry_runs(path: Path, i: int, entry, nb_dir: Path, data_dir, timeout: float | None,
+                dataset_cache: dict) -> list[Run]:
+    """Return the checked runs of run entry ``i`` (1-based) of the file ``path``: one per
+    point of its grid. Raises ParameterError as :func:`load` documents."""
+    where = f"{path.name} runs[{i}]"
+    if not isinstance(entry, dict) or not isinstance(entry.get("notebook"), str):
+        raise ParameterError(where, "notebook", "each run needs 'notebook: FILE.ipynb'")
+    extra = set(entry) - {"notebook", "grid", "timeout", "spec"}
+    if extra:
+        raise ParameterError(where, sorted(extra)[0], "unknown key; allowed: notebook, grid, timeout, spec")
+    nb = (nb_dir / entry["notebook"]).resolve()
+    stem = nb.stem
+    if not nb.is_file():
+        raise ParameterError(stem, "*", f"notebook not found: {nb}")
+    spec = resolve_spec(stem, entry.get("spec"))
+    defaults = notebook_defaults(nb)
+    unchecked = sorted(set(defaults) - set(spec))
+    if unchecked:
+        raise ParameterError(stem, unchecked[0], "in the notebook's parameters cell but not in its "
+                             "specification, so it could not be checked")
+    run_timeout = (_as_timeout(stem, entry["timeout"]) if entry.get("timeout") is not None
+                   else timeout or DEFAULT_TIMEOUT)
+    runs = []
+    for values in _expand(stem, entry.get("grid"), spec):
+        # Check the whole set the notebook will see: its own defaults, then the grid.
+        full = {k: v for k, v in defaults.items() if k in spec and k not in RUNNER_PARAMS}
+        full.update(values)
+        missing = [k for k in spec if k not in full and k not in RUNNER_PARAMS]
+        if missing:
+            raise ParameterError(stem, missing[0], "missing: not in the grid and no literal default in the notebook")
+        checked = validate(stem, spec, full, data_dir, dataset_cache)
+        runs.append(Run(nb, {k: checked[k] for k in values}, run_timeout, tuple(spec)))
+    return runs
+
+
+def load(path: str | Path, data_dir=None, timeout: float | None = None) -> PackSpec:
+    """Return the validated :class:`PackSpec` of the parameter file ``path``.
+
+    ``data_dir`` is the folder provinces are checked against (None: the shipped data);
+    ``timeout`` (seconds per cell) applies to run entries that give none. Raises
+    ParameterError (naming notebook, parameter and problem) for a malformed file, a
+    missing notebook, an unknown parameter, a wrong type, an out-of-range value, two
+    runs with the same name, or an empty pack.
+    """
+    path = Path(path)
+    doc = _read_doc(path)
     name = pack_name(path, doc)
     if not name:
         raise ParameterError(path.name, "name", "the pack name must contain letters or digits")
@@ -261,35 +303,9 @@ def load(path: str | Path, data_dir=None, timeout: float | None = None) -> PackS
     seen: dict[str, int] = {}
     dataset_cache: dict = {}
     for i, entry in enumerate(doc["runs"], 1):
-        where = f"{path.name} runs[{i}]"
-        if not isinstance(entry, dict) or not isinstance(entry.get("notebook"), str):
-            raise ParameterError(where, "notebook", "each run needs 'notebook: FILE.ipynb'")
-        extra = set(entry) - {"notebook", "grid", "timeout", "spec"}
-        if extra:
-            raise ParameterError(where, sorted(extra)[0], "unknown key; allowed: notebook, grid, timeout, spec")
-        nb = (nb_dir / entry["notebook"]).resolve()
-        stem = nb.stem
-        if not nb.is_file():
-            raise ParameterError(stem, "*", f"notebook not found: {nb}")
-        spec = resolve_spec(stem, entry.get("spec"))
-        defaults = notebook_defaults(nb)
-        unchecked = sorted(set(defaults) - set(spec))
-        if unchecked:
-            raise ParameterError(stem, unchecked[0], "in the notebook's parameters cell but not in its "
-                                 "specification, so it could not be checked")
-        run_timeout = (_as_timeout(stem, entry["timeout"]) if entry.get("timeout") is not None
-                       else timeout or file_timeout or DEFAULT_TIMEOUT)
-        for values in _expand(stem, entry.get("grid"), spec):
-            # Check the whole set the notebook will see: its own defaults, then the grid.
-            full = {k: v for k, v in defaults.items() if k in spec and k not in RUNNER_PARAMS}
-            full.update(values)
-            missing = [k for k in spec if k not in full and k not in RUNNER_PARAMS]
-            if missing:
-                raise ParameterError(stem, missing[0], "missing: not in the grid and no literal default in the notebook")
-            checked = validate(stem, spec, full, data_dir, dataset_cache)
-            run = Run(nb, {k: checked[k] for k in values}, run_timeout, tuple(spec))
+        for run in _entry_runs(path, i, entry, nb_dir, data_dir, timeout or file_timeout, dataset_cache):
             if run.name in seen:
-                raise ParameterError(stem, "grid", f"two runs would both be named '{run.name}' "
+                raise ParameterError(run.notebook.stem, "grid", f"two runs would both be named '{run.name}' "
                                      f"(run entries {seen[run.name]} and {i}); their outputs would collide")
             seen[run.name] = i
             runs.append(run)

@@ -57,6 +57,79 @@ def _is_number(v) -> bool:
     return isinstance(v, (int, float)) and not isinstance(v, bool)
 
 
+def _as_str(nb, name, p, v, _loader):
+    if not isinstance(v, str):
+        raise ParameterError(nb, name, f"expected text, got {type(v).__name__} {v!r}")
+    return vn.nfc(v)
+
+
+def _as_int(nb, name, p, v, _loader):
+    if not (isinstance(v, int) and not isinstance(v, bool)):
+        raise ParameterError(nb, name, f"expected a whole number, got {type(v).__name__} {v!r}")
+    return v
+
+
+def _as_float(nb, name, p, v, _loader):
+    if not _is_number(v):
+        raise ParameterError(nb, name, f"expected a number, got {type(v).__name__} {v!r}")
+    return float(v)
+
+
+def _as_bool(nb, name, p, v, _loader):
+    if not isinstance(v, bool):
+        raise ParameterError(nb, name, f"expected True or False, got {type(v).__name__} {v!r}")
+    return v
+
+
+def _as_date(nb, name, p, v, _loader):
+    if isinstance(v, dt.date):
+        return v
+    if isinstance(v, str):
+        try:
+            return vn.parse_date(v)
+        except ValueError as exc:
+            raise ParameterError(nb, name, str(exc)) from None
+    raise ParameterError(nb, name, f"expected a date as text (YYYY-MM-DD), got {v!r}")
+
+
+def _as_path(nb, name, p, v, _loader):
+    if not isinstance(v, (str, Path)):
+        raise ParameterError(nb, name, f"expected a folder path as text, got {v!r}")
+    return Path(v).expanduser()
+
+
+def _as_provinces(nb, name, p, v, dataset_loader):
+    names = [v] if p.kind == "province" else v
+    if p.kind == "provinces" and (not isinstance(v, (list, tuple)) or not v):
+        raise ParameterError(nb, name, f"expected a non-empty list of province names, got {v!r}")
+    out = []
+    for n in names:
+        if not isinstance(n, str):
+            raise ParameterError(nb, name, f"expected a province name as text, got {n!r}")
+        try:
+            out.append(dataset_loader().canonical_province(n))
+        except ValueError as exc:  # UnknownProvinceError
+            raise ParameterError(nb, name, str(exc)) from None
+    return out[0] if p.kind == "province" else out
+
+
+def _as_list(nb, name, p, v, _loader):
+    if not isinstance(v, (list, tuple)):
+        raise ParameterError(nb, name, f"expected a list, got {type(v).__name__} {v!r}")
+    ok = _is_number if p.kind == "floats" else (lambda x: isinstance(x, str))
+    bad = [x for x in v if not ok(x)]
+    if bad:
+        raise ParameterError(nb, name, f"list items must be {'numbers' if p.kind == 'floats' else 'text'}; got {bad!r}")
+    return [float(x) for x in v] if p.kind == "floats" else [vn.nfc(x) for x in v]
+
+
+#: Parameter kind -> converter(notebook, name, Param, value, dataset_loader) returning the
+#: canonical value or raising ParameterError.
+_CONVERTERS = {"str": _as_str, "int": _as_int, "float": _as_float, "bool": _as_bool, "date": _as_date,
+               "path": _as_path, "province": _as_provinces, "provinces": _as_provinces,
+               "floats": _as_list, "strs": _as_list}
+
+
 def check_value(nb: str, name: str, p: Param, v, dataset_loader):
     """Return value ``v`` of parameter ``name`` of notebook ``nb`` checked against ``p``,
     in canonical form (dates as ``datetime.date``, provinces in their canonical spelling).
@@ -68,65 +141,15 @@ def check_value(nb: str, name: str, p: Param, v, dataset_loader):
         if p.nullable or p.kind == "path":
             return None
         raise ParameterError(nb, name, "must not be None")
-    k = p.kind
-    if k == "str":
-        if not isinstance(v, str):
-            raise ParameterError(nb, name, f"expected text, got {type(v).__name__} {v!r}")
-        v = vn.nfc(v)
-    elif k == "int":
-        if not (isinstance(v, int) and not isinstance(v, bool)):
-            raise ParameterError(nb, name, f"expected a whole number, got {type(v).__name__} {v!r}")
-    elif k == "float":
-        if not _is_number(v):
-            raise ParameterError(nb, name, f"expected a number, got {type(v).__name__} {v!r}")
-        v = float(v)
-    elif k == "bool":
-        if not isinstance(v, bool):
-            raise ParameterError(nb, name, f"expected True or False, got {type(v).__name__} {v!r}")
-    elif k == "date":
-        if isinstance(v, dt.date):
-            pass
-        elif isinstance(v, str):
-            try:
-                v = vn.parse_date(v)
-            except ValueError as exc:
-                raise ParameterError(nb, name, str(exc)) from None
-        else:
-            raise ParameterError(nb, name, f"expected a date as text (YYYY-MM-DD), got {v!r}")
-    elif k == "path":
-        if not isinstance(v, (str, Path)):
-            raise ParameterError(nb, name, f"expected a folder path as text, got {v!r}")
-        v = Path(v).expanduser()
-    elif k in ("province", "provinces"):
-        names = [v] if k == "province" else v
-        if k == "provinces" and (not isinstance(v, (list, tuple)) or not v):
-            raise ParameterError(nb, name, f"expected a non-empty list of province names, got {v!r}")
-        out = []
-        for n in names:
-            if not isinstance(n, str):
-                raise ParameterError(nb, name, f"expected a province name as text, got {n!r}")
-            try:
-                out.append(dataset_loader().canonical_province(n))
-            except ValueError as exc:  # UnknownProvinceError
-                raise ParameterError(nb, name, str(exc)) from None
-        v = out[0] if k == "province" else out
-    elif k in ("floats", "strs"):
-        if not isinstance(v, (list, tuple)):
-            raise ParameterError(nb, name, f"expected a list, got {type(v).__name__} {v!r}")
-        ok = _is_number if k == "floats" else (lambda x: isinstance(x, str))
-        bad = [x for x in v if not ok(x)]
-        if bad:
-            raise ParameterError(nb, name, f"list items must be {'numbers' if k == 'floats' else 'text'}; got {bad!r}")
-        v = [float(x) for x in v] if k == "floats" else [vn.nfc(x) for x in v]
-    else:  # pragma: no cover - a programming error in a spec
-        raise ParameterError(nb, name, f"unknown parameter kind '{k}' in the specification")
+    if p.kind not in _CONVERTERS:  # pragma: no cover - a programming error in a spec
+        raise ParameterError(nb, name, f"unknown parameter kind '{p.kind}' in the specification")
+    v = _CONVERTERS[p.kind](nb, name, p, v, dataset_loader)
     if p.choices is not None:
         items = v if isinstance(v, list) else [v]
         bad = [x for x in items if x not in p.choices]
         if bad:
             raise ParameterError(nb, name, f"{bad[0]!r} is not one of {list(p.choices)}")
-    nums = v if isinstance(v, list) else [v]
-    for x in nums:
+    for x in (v if isinstance(v, list) else [v]):
         if _is_number(x) and p.min is not None and x < p.min:
             raise ParameterError(nb, name, f"{x} is below the minimum {p.min}")
         if _is_number(x) and p.max is not None and x > p.max:
