@@ -23,16 +23,16 @@ def _outputs_text(nb) -> str:
 def test_defaults_write_every_figure_and_never_fake_a_comparison(run_notebook, shipped):
     nb, out = run_notebook(NB)
     slug = "provinces-nghe-an-hoa-binh"
-    for stem in (f"compare_provision__{slug}", f"compare_payment__{slug}"):
+    for stem in (f"compare_provision__lang-en__{slug}", f"compare_payment__lang-en__{slug}"):
         for ext in ("png", "svg", "csv", "txt"):
             assert (out / f"{stem}.{ext}").stat().st_size > 0
     text = _outputs_text(nb)
     assert "no data" in text
     pairs = compare.pair_verdicts(shipped, ["Nghệ An", "Hòa Bình"], 366)
     if pairs["comparable"].any():
-        assert list(out.glob(f"compare_pair_*__{slug}__tol-366.png"))
+        assert list(out.glob(f"compare_pair_*__lang-en__{slug}__tol-366.png"))
     else:  # the shipped seeds today: the figure says so, and shows the closest pairs marked
-        caption = (out / f"compare_closest_pairs__{slug}__tol-366.txt").read_text(encoding="utf-8")
+        caption = (out / f"compare_closest_pairs__lang-en__{slug}__tol-366.txt").read_text(encoding="utf-8")
         assert "NOTHING IS STRICTLY COMPARABLE" in caption and "Sources:" in caption
         assert "Nothing in the data is strictly comparable" in text
         assert not list(out.glob("compare_pair_*"))
@@ -40,7 +40,7 @@ def test_defaults_write_every_figure_and_never_fake_a_comparison(run_notebook, s
 
 def test_a_province_without_data_and_a_wide_tolerance(run_notebook):
     nb, out = run_notebook(NB, provinces=["Hoà Bình", "Phú Thọ"], tolerance_days=3000)
-    assert (out / "compare_pairs_none__provinces-hoa-binh-phu-tho__tol-3000.png").exists()
+    assert (out / "compare_pairs_none__lang-en__provinces-hoa-binh-phu-tho__tol-3000.png").exists()
     assert "nothing to put side by side" in _outputs_text(nb)
 
 

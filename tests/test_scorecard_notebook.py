@@ -62,7 +62,7 @@ def test_english_run_figures_say_points_date_and_source(tmp_path):
         assert "retrieved 10 Oct 2026" in cap and "National Public Service Portal" in cap or \
             "duynghiaqn/Crawler-766" in cap, txt.name
         assert "not index points" in cap or "Index points, not rates" in cap, txt.name
-    counts = (out / "scorecard_counts__province-phu-tho.txt").read_text(encoding="utf-8")
+    counts = (out / "scorecard_counts__lang-en__province-phu-tho.txt").read_text(encoding="utf-8")
     assert "Third-party processing" in counts and "Wilson" in counts
     found = json.loads((out / "findings.json").read_text(encoding="utf-8"))
     assert found["report"] == "05_province_scorecard" and found["status"] == "descriptive"

@@ -223,7 +223,9 @@ def pair_figures(ds: Dataset, pairs: pd.DataFrame, provinces, tolerance_days: in
 
 
 def _fig_params(names, tolerance_days) -> dict:
-    return {"provinces": "-".join(names), "tol": tolerance_days}
+    """Return the parameters a comparison figure's file name carries (the language too:
+    both languages of one run never write the same file)."""
+    return {"provinces": "-".join(names), "tol": tolerance_days, "lang": i18n.get_language()}
 
 
 def save_figures(figures: list[dict], output_dir) -> list[Path]:

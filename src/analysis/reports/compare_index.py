@@ -117,7 +117,8 @@ def save_index_figure(ds: Dataset, pairs: pd.DataFrame, provinces, output_dir):
         from IPython.display import Markdown
         return Markdown(index_markdown(pairs, provinces))
     fig, data, caption, alt = made
-    name = plotting.figure_name("compare_index766", {"provinces": "-".join(provinces)})
+    name = plotting.figure_name("compare_index766", {"provinces": "-".join(provinces),
+                                                      "lang": i18n.get_language()})
     return plotting.save(fig, name, output_dir, caption=caption, alt_text=alt, data=data)
 
 
