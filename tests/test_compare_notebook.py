@@ -67,6 +67,10 @@ def test_vietnamese_run_shows_no_english_stock_phrase(run_notebook):
     found = [s for s in wording.stock_phrases() if s in md]
     assert not found, found
     assert "KHÔNG SO SÁNH ĐƯỢC" in md
+    for cap in out.glob("compare_closest_pairs*.txt"):  # the reasons in the caption, in Vietnamese too
+        text = cap.read_text(encoding="utf-8")
+        assert text.startswith("KHÔNG CÓ GÌ SO SÁNH ĐƯỢC CHẶT CHẼ") and "Nguồn:" in text
+        assert "further apart than the tolerance" not in text and "cách nhau xa hơn dung sai" in text
 
 
 def test_a_province_without_data_and_a_wide_tolerance(run_notebook):

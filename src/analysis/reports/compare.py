@@ -15,7 +15,7 @@ import pandas as pd
 from analysis import i18n
 from analysis.i18n import N_, _
 from analysis.models import compare
-from analysis.reports import narrative, plotting
+from analysis.reports import narrative, plotting, wording
 from analysis.data import Dataset
 from analysis.reports.compare_measures import (  # noqa: F401  (re-exported for the notebook and tests)
     _BOUND_MARK, _fit_margins, _fmt, _label, payment_figure, payment_table, province_colours, provision_figure,
@@ -248,7 +248,7 @@ def _dumbbell(ds: Dataset, chosen: pd.DataFrame, colours: dict, title: str, subt
         ax.set_xlabel(_("Value ({unit})").format(unit=unit_text), fontsize=8)
     srcs = list(chosen["source_a"]) + list(chosen["source_b"])
     srcs = [s for ss in srcs for s in str(ss).split("+")]
-    caption = caption_head + " " + ds.citation(srcs)
+    caption = caption_head + " " + wording.citation(ds, srcs)
     plotting.finish(fig, title=title, subtitle=subtitle, caption=caption)
     _fit_margins(fig, caption, hspace=1.25)
     data = chosen.drop(columns=["reasons", "caveats"]).assign(
@@ -274,14 +274,16 @@ def pair_figures(ds: Dataset, pairs: pd.DataFrame, provinces, tolerance_days: in
     if len(comp):
         for ind, grp in comp.groupby("indicator_a", sort=False):
             title = _("{indicator}: figures that can be compared across provinces").format(indicator=ind)
-            gaps = ", ".join(f"{d:.0f}" for d in grp["period_distance_days"])
-            cap = (f"Comparable pairs of '{ind}': same indicator, scope, definition, unit and bound type, "
-                   f"reference dates within the chosen tolerance of {tolerance_days} days (here {gaps} days "
-                   "apart). Labels give each figure's period and scope; a difference between two figures "
-                   "mixes province and time when their dates differ. Caveats (not blocking): "
-                   + ("; ".join(sorted({c['text'] for cs in grp['caveats'] for c in cs})) or "none") + ".")
-            fig, data, caption = _dumbbell(ds, grp, colours, title,
-                                           f"{len(grp)} comparable pair(s); tolerance {tolerance_days} days", cap)
+            gaps = ", ".join(i18n.integer(d) for d in grp["period_distance_days"])
+            cap = _("Comparable pairs of '{indicator}': same indicator, scope, definition, unit and bound type, "
+                    "reference dates within the chosen tolerance of {days} days (here {gaps} days apart). Labels "
+                    "give each figure's period and scope; a difference between two figures mixes province and time "
+                    "when their dates differ. Caveats (not blocking): {caveats}.").format(
+                indicator=ind, days=i18n.integer(tolerance_days), gaps=gaps,
+                caveats="; ".join(sorted({c['text'] for cs in grp['caveats'] for c in cs})) or _("none"))
+            fig, data, caption = _dumbbell(ds, grp, colours, title, _(
+                "{n} comparable pair(s); tolerance {days} days").format(
+                n=i18n.integer(len(grp)), days=i18n.integer(tolerance_days)), cap)
             alt = "; ".join(f"{p['province_a']} {_fmt(p['value_a'])} ({p['period_a']}) vs {p['province_b']} "
                             f"{_fmt(p['value_b'])} ({p['period_b']})" for _i, p in grp.iterrows())
             out.append({"name": plotting.figure_name(f"compare_pair_{ind}", _fig_params(names, tolerance_days)),
@@ -293,16 +295,16 @@ def pair_figures(ds: Dataset, pairs: pd.DataFrame, provinces, tolerance_days: in
         msg = _("No indicator or related definition is reported for more than one of {provinces}: "
                 "there is no pair of figures to compare.").format(provinces=", ".join(names))
         plotting.empty_panel(ax, msg)
-        caption = msg + " " + ds.citation(ds.observations[ds.observations["province"].isin(names)]["source_id"])
+        caption = msg + " " + wording.citation(ds, ds.observations[ds.observations["province"].isin(names)]["source_id"])
         plotting.finish(fig, title=_("Nothing to compare"), caption=caption)
         return [{"name": plotting.figure_name("compare_pairs_none", fig_params), "fig": fig,
                  "data": pairs, "caption": caption, "alt": msg}]
     chosen = _pick_closest(pairs, CLOSEST_PAIRS)
-    cap = ("NOTHING IS STRICTLY COMPARABLE: these are the closest pairs (fewest reasons, nearest periods), "
-           "each marked NOT COMPARABLE with its reason codes; the dotted grey line joins figures that must not "
-           "be read as a comparison. Codes: " + "; ".join(
-               f"{c} = {compare.REASONS[c]}" for c in dict.fromkeys(c for cs in chosen["reason_codes"] for c in cs))
-           + " ▶ = lower bound.")
+    codes = dict.fromkeys(c for cs in chosen["reason_codes"] for c in cs)
+    cap = _("NOTHING IS STRICTLY COMPARABLE: these are the closest pairs (fewest reasons, nearest periods), each "
+            "marked NOT COMPARABLE with its reason codes; the dotted grey line joins figures that must not be read "
+            "as a comparison. Codes: {codes} ▶ = lower bound.").format(
+        codes=" ".join(f"{c} = {reason_text(c)}" for c in codes))
     fig, data, caption = _dumbbell(ds, chosen, colours,
                                    _("No strictly comparable figures: {provinces}").format(provinces=" vs ".join(names)),
                                    _("Closest pairs, all NOT COMPARABLE (tolerance {days} days)").format(
