@@ -9,9 +9,16 @@ import pytest
 
 from analysis.models import compare
 from analysis.reports import compare as compare_report, compare_index, params
-from analysis import config
+from analysis import config, i18n
 
 PROVINCES = ["Nghệ An", "Hòa Bình"]
+
+#: The notebook's section headings in each language, in their order.
+HEADINGS = {
+    "en": ("## Parameters", "## Load inputs", "## Model", "## Figures", "## What this does not show"),
+    "vi": ("## Tham số", "## Nạp dữ liệu đầu vào", "## Mô hình", "## Biểu đồ",
+           "## Những điều báo cáo này không cho thấy"),
+}
 
 
 @pytest.fixture(autouse=True)
@@ -123,16 +130,25 @@ def test_lineage_text_names_the_merger(shipped):
     assert "locality_reform" in md
 
 
-def test_notebook_is_committed_without_outputs_and_is_thin():
+def test_notebook_is_committed_without_outputs_and_is_thin(monkeypatch):
     nb = nbformat.read(config.NOTEBOOKS_DIR / "04_province_comparison.ipynb", as_version=4)
     assert nb.metadata["kernelspec"]["name"] == config.KERNEL_NAME
     code = [c for c in nb.cells if c.cell_type == "code"]
     assert all(not c.get("outputs") and c.get("execution_count") is None for c in code)
     assert "parameters" in code[0].metadata.get("tags", [])
     assert all("def " not in c.source for c in code)
-    headings = " ".join(c.source for c in nb.cells if c.cell_type == "markdown")
-    for h in ("## Parameters", "## Load inputs", "## Model", "## Figures", "## What this does not show"):
-        assert h in headings
+    assert not [c for c in nb.cells if c.cell_type == "markdown"]  # no prose outside the catalog
+    # Headings come from the package in the run's language (compare_report.text), in the notebook's order.
+    src = "".join(c.source for c in code)
+    keys = [k for k in compare_report.TEXTS if f'compare_report.text("{k}"' in src]
+    assert keys == list(compare_report.TEXTS)  # every text is shown, in the catalog's order
+    # the parameters through narrative.parameters (no build folder), never `p` itself
+    assert "narrative.parameters(p)" in src and not [c for c in code if c.source.splitlines()[-1:] == ["p"]]
+    for lang, heads in HEADINGS.items():
+        monkeypatch.setattr(i18n, "_current", lang)
+        shown = "".join(compare_report.text(k) for k in keys)
+        positions = [shown.index(h) for h in heads]
+        assert positions == sorted(positions), (lang, positions)
     assert set(params.spec_for("04_province_comparison")) == {"provinces", "tolerance_days", "lang", "data_dir", "output_dir"}
 
 
@@ -150,3 +166,25 @@ def test_within_province_table_keeps_changes_over_time(shipped):
     # different procedures on one date are not a change over time
     assert not (t["reasons"] == "subunit_differs").any()
     assert t["figure A"].str.contains("> 44%").any() or t["figure B"].str.contains("> 44%").any()
+
+
+def test_every_reason_code_has_a_translatable_text():
+    assert set(compare_report.REASON_TEXTS) == set(compare.REASONS)
+
+
+def test_vietnamese_reasons_and_texts_carry_no_english_stock_phrase(shipped, monkeypatch):
+    import re
+
+    from analysis.reports import wording
+    monkeypatch.setattr(i18n, "_current", "vi")
+    pairs = compare.pair_verdicts(shipped, PROVINCES, 366)
+    summary = compare_report.summary_markdown(shipped, PROVINCES, pairs, 366)
+    table = compare_report.not_comparable_table(pairs)
+    assert len(table) and (table["why"].str.len() > 0).all()
+    assert compare_report.reason_text("scope_differs") in " ".join(table["why"]) + summary
+    text = "\n".join([summary, *table["why"], *(compare_report.text(k) for k in compare_report.TEXTS)])
+    text = re.sub(r"`[^`]*`", "", text)  # codes stay English
+    found = [s for s in wording.stock_phrases() if s in text]
+    assert not found, found
+    monkeypatch.setattr(i18n, "_current", "en")  # English keeps the model's specific sentences
+    assert list(compare_report.not_comparable_table(pairs)["why"]) == list(compare.not_comparable_table(pairs)["why"])

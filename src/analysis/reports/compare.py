@@ -13,9 +13,9 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import i18n
-from analysis.i18n import _
+from analysis.i18n import N_, _
 from analysis.models import compare
-from analysis.reports import plotting
+from analysis.reports import narrative, plotting, wording
 from analysis.data import Dataset
 from analysis.reports.compare_measures import (  # noqa: F401  (re-exported for the notebook and tests)
     _BOUND_MARK, _fit_margins, _fmt, _label, payment_figure, payment_table, province_colours, provision_figure,
@@ -31,6 +31,98 @@ PARAMETERS = {
 
 #: How many of the closest not-comparable pairs to draw when nothing is comparable.
 CLOSEST_PAIRS = 6
+
+#: The notebook's headings and explanations (English source; see analysis.reports.narrative).
+TEXTS = {
+    "title": N_(
+        "# Comparing provinces without comparing apples with oranges\n\n"
+        "The sources report each province in different years, on different scopes (the national TTHC database, "
+        "the provincial TTHC system, the provincial centre) and with different definitions (services offered "
+        "online vs dossiers submitted online; full-process vs partial services). This report puts side by side "
+        "only what is comparable, and shows everything else as NOT COMPARABLE, with the reason. Hòa Bình ceased "
+        "to exist as a province on 1 Jul 2025 (merged into Phú Thọ); figures that cross that line are flagged.\n\n"
+        "Change `provinces` or `tolerance_days` in the parameters cell and rerun, or let `make pack` run it."),
+    "parameters": N_("## Parameters"),
+    "load": N_("## Load inputs\n\nEvery table goes through the validating loader: a bad row stops the run with "
+               "file, row, column and reason."),
+    "matrix": N_("## The indicator matrix\n\nEvery figure each province reports, per indicator, with scope, period "
+                 "and source id (`data/sources.csv`). '— (no data)' means the sources give no figure: missing, not "
+                 "zero. ⚑ marks a figure with an administrative-lineage flag."),
+    "derived": N_("## Model: derived shares\n\nShares computed from two or three reported figures of one province. "
+                  "Each records its formula, its input observations, and the scope and period of the result; a share "
+                  "that divides figures from two scopes is flagged. A province without the inputs shows 'no data' and "
+                  "the missing inputs."),
+    "pairs": N_("## Model: which pairs of figures are comparable\n\nEach pair of figures from different provinces on "
+                "the same indicator (or on related definitions) is checked for the same indicator, scope, sub-unit, "
+                "unit, definition (formula), bound type, period type and reference dates within the tolerance, and "
+                "for administrative lineage."),
+    "figures": N_("## Figures\n\n### Comparable indicators (or, if none, the closest pairs marked NOT COMPARABLE)"),
+    "provision": N_("### Online service provision: full-process vs partial, with its scope"),
+    "payment": N_("### Online payment"),
+    "index": N_("### The national index (Decision 766)\n\nThe one measure that scores every province the same way. "
+                "Figures of two provinces are comparable when they share the index, the period and the retrieval."),
+    "not_comparable": N_("### What cannot be compared, and why\n\nOne row per pair of figures that cannot be "
+                         "compared, with its reason codes (see `compare.REASONS`) and the reasons in words."),
+    "within": N_("### Within each province, over time\n\nThe same checks on a province against itself: the same "
+                 "indicator at two dates, and counts of local-government units across the 1 Jul 2025 reform "
+                 "(district-level localities before, communes after). A change of scope or of the units counted is "
+                 "not a change of behaviour."),
+    "limits": N_("## What this does not show"),
+}
+
+#: The reasons of ``compare.REASONS`` for the reader, by code (the model keeps its English
+#: for logs and JSON; ``tests/test_compare_report.py`` fails when a code is missing here).
+REASON_TEXTS = {
+    "indicator_differs": N_("The figures measure related but different things (different definitions)."),
+    "formula_differs": N_("The derived figures are computed by different formulas or from different kinds of "
+                          "input."),
+    "scope_differs": N_("The figures count different things or places (measurement scope)."),
+    "subunit_differs": N_("The figures are about different sub-units (a task group, a procedure, a locality) or one "
+                          "is about a sub-unit and the other about the whole."),
+    "unit_differs": N_("The figures are in different units."),
+    "period_too_far": N_("The figures' reference dates are further apart than the tolerance."),
+    "period_type_differs": N_("One figure covers a stated interval, the other is an 'as of' figure whose start is "
+                              "not stated."),
+    "period_length_differs": N_("The figures are counts over periods of different length."),
+    "start_not_stated": N_("A count that accumulates over time ('as of' a date) has no stated start, so its period "
+                           "is unknown."),
+    "bound_differs": N_("One figure is a bound ('more than', 'less than') and the other a point, or the bound of a "
+                        "derived share is unknown."),
+    "province_ceased": N_("A figure is dated after its province ceased to exist."),
+    "territory_changed": N_("A successor province's figure after a merger includes the merged provinces, so it is "
+                            "not the same territory as the other figure."),
+    "index_version_differs": N_("Index figures of different years: the index's groups and maxima were revised "
+                                "between years."),
+    "retrieval_differs": N_("Index figures to date retrieved on different days (different snapshots): a "
+                            "year-to-date figure moves daily."),
+    "locality_reform": N_("Counts of local-government units on either side of the 1 Jul 2025 reform (districts "
+                          "abolished, communes merged) count different units."),
+}
+
+
+def text(key: str, **values) -> narrative.Markdown:
+    """Return the notebook's heading or explanation ``key`` (see :data:`TEXTS`) as Markdown in
+    the current language. Raises KeyError for an unknown key."""
+    return narrative.render(TEXTS, key, **values)
+
+
+def reason_text(code: str) -> str:
+    """Return the reason ``code`` of ``compare.REASONS`` in words in the current language
+    (the model's English when the code has no entry in :data:`REASON_TEXTS`)."""
+    return _(REASON_TEXTS[code]) if code in REASON_TEXTS else compare.REASONS[code]
+
+
+def not_comparable_table(pairs: pd.DataFrame) -> pd.DataFrame:
+    """Return ``compare.not_comparable_table(pairs)`` with the reasons in words (column 'why')
+    in the current language; figures and reason codes as the model writes them.
+
+    In English the model's own sentences stay (they name the pair's scopes, units and dates);
+    in another language each code's general reason from :data:`REASON_TEXTS` replaces them."""
+    table = compare.not_comparable_table(pairs)
+    if i18n.get_language() != "en":
+        bad = pairs[~pairs["comparable"]]
+        table["why"] = [" ".join(reason_text(c) for c in codes) for codes in bad["reason_codes"]]
+    return table
 
 
 
@@ -67,7 +159,7 @@ def summary_markdown(ds: Dataset, provinces, pairs: pd.DataFrame, tolerance_days
     codes = pd.Series([c for cs in pairs["reason_codes"] for c in cs]).value_counts()
     if len(codes):
         lines += ["", _("Why pairs are not comparable (number of pairs per reason):"), ""]
-        lines += [f"- `{c}` ({n_}): {compare.REASONS[c]}" for c, n_ in codes.items()]
+        lines += [f"- `{c}` ({i18n.integer(n_)}): {reason_text(c)}" for c, n_ in codes.items()]
     return "\n".join(lines)
 
 
@@ -156,7 +248,7 @@ def _dumbbell(ds: Dataset, chosen: pd.DataFrame, colours: dict, title: str, subt
         ax.set_xlabel(_("Value ({unit})").format(unit=unit_text), fontsize=8)
     srcs = list(chosen["source_a"]) + list(chosen["source_b"])
     srcs = [s for ss in srcs for s in str(ss).split("+")]
-    caption = caption_head + " " + ds.citation(srcs)
+    caption = caption_head + " " + wording.citation(ds, srcs)
     plotting.finish(fig, title=title, subtitle=subtitle, caption=caption)
     _fit_margins(fig, caption, hspace=1.25)
     data = chosen.drop(columns=["reasons", "caveats"]).assign(
@@ -182,14 +274,16 @@ def pair_figures(ds: Dataset, pairs: pd.DataFrame, provinces, tolerance_days: in
     if len(comp):
         for ind, grp in comp.groupby("indicator_a", sort=False):
             title = _("{indicator}: figures that can be compared across provinces").format(indicator=ind)
-            gaps = ", ".join(f"{d:.0f}" for d in grp["period_distance_days"])
-            cap = (f"Comparable pairs of '{ind}': same indicator, scope, definition, unit and bound type, "
-                   f"reference dates within the chosen tolerance of {tolerance_days} days (here {gaps} days "
-                   "apart). Labels give each figure's period and scope; a difference between two figures "
-                   "mixes province and time when their dates differ. Caveats (not blocking): "
-                   + ("; ".join(sorted({c['text'] for cs in grp['caveats'] for c in cs})) or "none") + ".")
-            fig, data, caption = _dumbbell(ds, grp, colours, title,
-                                           f"{len(grp)} comparable pair(s); tolerance {tolerance_days} days", cap)
+            gaps = ", ".join(i18n.integer(d) for d in grp["period_distance_days"])
+            cap = _("Comparable pairs of '{indicator}': same indicator, scope, definition, unit and bound type, "
+                    "reference dates within the chosen tolerance of {days} days (here {gaps} days apart). Labels "
+                    "give each figure's period and scope; a difference between two figures mixes province and time "
+                    "when their dates differ. Caveats (not blocking): {caveats}.").format(
+                indicator=ind, days=i18n.integer(tolerance_days), gaps=gaps,
+                caveats="; ".join(sorted({c['text'] for cs in grp['caveats'] for c in cs})) or _("none"))
+            fig, data, caption = _dumbbell(ds, grp, colours, title, _(
+                "{n} comparable pair(s); tolerance {days} days").format(
+                n=i18n.integer(len(grp)), days=i18n.integer(tolerance_days)), cap)
             alt = "; ".join(f"{p['province_a']} {_fmt(p['value_a'])} ({p['period_a']}) vs {p['province_b']} "
                             f"{_fmt(p['value_b'])} ({p['period_b']})" for _i, p in grp.iterrows())
             out.append({"name": plotting.figure_name(f"compare_pair_{ind}", _fig_params(names, tolerance_days)),
@@ -201,16 +295,16 @@ def pair_figures(ds: Dataset, pairs: pd.DataFrame, provinces, tolerance_days: in
         msg = _("No indicator or related definition is reported for more than one of {provinces}: "
                 "there is no pair of figures to compare.").format(provinces=", ".join(names))
         plotting.empty_panel(ax, msg)
-        caption = msg + " " + ds.citation(ds.observations[ds.observations["province"].isin(names)]["source_id"])
+        caption = msg + " " + wording.citation(ds, ds.observations[ds.observations["province"].isin(names)]["source_id"])
         plotting.finish(fig, title=_("Nothing to compare"), caption=caption)
         return [{"name": plotting.figure_name("compare_pairs_none", fig_params), "fig": fig,
                  "data": pairs, "caption": caption, "alt": msg}]
     chosen = _pick_closest(pairs, CLOSEST_PAIRS)
-    cap = ("NOTHING IS STRICTLY COMPARABLE: these are the closest pairs (fewest reasons, nearest periods), "
-           "each marked NOT COMPARABLE with its reason codes; the dotted grey line joins figures that must not "
-           "be read as a comparison. Codes: " + "; ".join(
-               f"{c} = {compare.REASONS[c]}" for c in dict.fromkeys(c for cs in chosen["reason_codes"] for c in cs))
-           + " ▶ = lower bound.")
+    codes = dict.fromkeys(c for cs in chosen["reason_codes"] for c in cs)
+    cap = _("NOTHING IS STRICTLY COMPARABLE: these are the closest pairs (fewest reasons, nearest periods), each "
+            "marked NOT COMPARABLE with its reason codes; the dotted grey line joins figures that must not be read "
+            "as a comparison. Codes: {codes} ▶ = lower bound.").format(
+        codes=" ".join(f"{c} = {reason_text(c)}" for c in codes))
     fig, data, caption = _dumbbell(ds, chosen, colours,
                                    _("No strictly comparable figures: {provinces}").format(provinces=" vs ".join(names)),
                                    _("Closest pairs, all NOT COMPARABLE (tolerance {days} days)").format(
@@ -256,7 +350,7 @@ def within_province_table(ds: Dataset, provinces, tolerance_days: int) -> pd.Dat
     only_subunit = pairs["reason_codes"].map(lambda c: c == ["subunit_differs"])
     own = pairs[same & ~only_subunit & ((pairs["indicator_a"] == pairs["indicator_b"])
                                         | pairs["reason_codes"].map(lambda c: "locality_reform" in c))]
-    table = compare.not_comparable_table(own.assign(comparable=False))
+    table = not_comparable_table(own.assign(comparable=False))
     table.insert(0, "verdict", ["comparable" if ok else "NOT COMPARABLE" for ok in own["comparable"]])
     return table
 

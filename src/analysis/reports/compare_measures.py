@@ -12,7 +12,7 @@ from analysis.data import Dataset
 from analysis.data.observations import format_period
 from analysis.i18n import _
 from analysis.models import compare
-from analysis.reports import plotting
+from analysis.reports import plotting, wording
 
 _PROVISION_PARTIAL = {"procedures_partial_online": "procedures", "online_services_partial": "services"}
 _PROVISION_FULL = {"procedures_full_online": "procedures", "online_services_full_process": "services"}
@@ -142,7 +142,7 @@ def provision_figure(ds: Dataset, provinces):
                 "TTHC information system and on the national TTHC database/portal count different things and "
                 "are not one series; some rows count procedures (TTHC), others online services. 'As of' dates "
                 "of undated stock figures are set by convention (see each observation's note). Provinces and "
-                "years differ: the bars are not a comparison.") + " " + (ds.citation(srcs) if srcs else _("Sources: none."))
+                "years differ: the bars are not a comparison.") + " " + (wording.citation(ds, srcs) if srcs else _("Sources: none."))
     alt = "; ".join(f"{r['province']} {r['scope']} {r['period_end']:%m/%Y}: full {_fmt(r['full'])}, partial "
                     f"{_fmt(r['partial'])}, online unsplit {_fmt(r['online_unsplit'])}, published {_fmt(r['published'])}"
                     if r["status"] != compare.NO_DATA else f"{r['province']}: no data" for _i, r in tab.iterrows())
@@ -231,7 +231,7 @@ def payment_figure(ds: Dataset, provinces):
                 "These are different quantities for different provinces and periods: NOT COMPARABLE across "
                 "provinces. Rows marked (derived) are computed from reported figures with the formula shown; a "
                 "derived row whose scope joins two scopes with '+' divides figures from both.") + " " + \
-        (ds.citation(srcs) if srcs else _("Sources: none."))
+        (wording.citation(ds, srcs) if srcs else _("Sources: none."))
     alt = "; ".join(f"{r['province']} {r['indicator']} {r['percent']:.1f}% ({r['period']})"
                     if r["status"] != compare.NO_DATA else f"{r['province']}: no data" for _i, r in tab.iterrows())
     plotting.finish(fig, title=_("Online payment: what each province reports (different definitions)"),

@@ -17,7 +17,7 @@ from analysis.data.portal.groups import GROUPS, TOTAL, group_title
 from analysis.data.portal.query import period_label
 from analysis.i18n import N_, _
 from analysis.models.scorecard import LEVEL, Scorecard
-from analysis.reports import plotting
+from analysis.reports import narrative, plotting
 from analysis.reports.findings import Findings
 from analysis.reports.params import COMMON, Param
 
@@ -29,6 +29,24 @@ PARAMETERS = {
 }
 
 STEM = "05_province_scorecard"
+
+#: The notebook's headings and explanations (English source; see analysis.reports.narrative).
+TEXTS = {
+    "title": N_("# Province scorecard on the national index (Decision 766): {province}\n\n"
+                "Change `province` (and `lang`: `\"vi\"` or `\"en\"`) in the parameters cell and rerun, or let "
+                "`make pack` run it for all 34 provinces."),
+    "parameters": N_("## Parameters"),
+    "load": N_("## Load inputs"),
+    "model": N_("## Model"),
+    "figures": N_("## Figures"),
+    "limits": N_("## What this does not show"),
+}
+
+
+def text(key: str, **values) -> narrative.Markdown:
+    """Return the notebook's heading or explanation ``key`` (see :data:`TEXTS`) as Markdown in
+    the current language. Raises KeyError for an unknown key."""
+    return narrative.render(TEXTS, key, **values)
 HIGHLIGHT, OTHERS, NATIONAL = plotting.PALETTE[3], "#9A9A9A", plotting.PALETTE[0]
 
 MEASURE_TITLES = {
