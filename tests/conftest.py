@@ -43,3 +43,14 @@ def run_notebook(tmp_path):
         return nbformat.read(executed, as_version=4), out_dir
 
     return _run
+
+
+@pytest.fixture(autouse=True)
+def _english_unless_a_test_says_otherwise():
+    """Each test starts and ends in English: the language is process-wide (a notebook or
+    command sets it once), so a test that switches to Vietnamese must not leak it."""
+    from analysis import i18n
+
+    i18n.set_language("en")
+    yield
+    i18n.set_language("en")

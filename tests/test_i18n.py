@@ -102,3 +102,27 @@ def test_language_switch_changes_gettext(monkeypatch, catalog):
     assert i18n._(m.id) == m.id
     i18n.set_language("vi")
     assert i18n._(m.id) == unicodedata.normalize("NFC", m.string)
+
+
+def _shadowing_names(source: str) -> list[int]:
+    """Return the lines where a module that imports gettext's ``_`` also binds ``_``
+    (a loop variable, an assignment): there ``_()`` would call an int or a tuple."""
+    import ast
+
+    tree = ast.parse(source)
+    imports_gettext = any(isinstance(n, ast.ImportFrom) and n.module == "analysis.i18n"
+                          and any(a.name == "_" for a in n.names) for n in ast.walk(tree))
+    if not imports_gettext:
+        return []
+    return sorted({n.lineno for n in ast.walk(tree) if isinstance(n, ast.Name) and n.id == "_"
+                   and isinstance(n.ctx, ast.Store)})
+
+
+def test_no_module_that_translates_rebinds_the_gettext_name():
+    bad = {}
+    for path in sorted(i18n.LOCALE_DIR.parent.rglob("*.py")):
+        lines = _shadowing_names(path.read_text(encoding="utf-8"))
+        if lines:
+            bad[path.name] = lines
+    assert not bad, f"`_` rebound where it is gettext (rename the variable): {bad}"
+    assert _shadowing_names("from analysis.i18n import _\nfor _, r in x:\n    pass\n") == [2]

@@ -31,7 +31,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from analysis import i18n
 from analysis.data import vn
+from analysis.i18n import _
 from analysis.data.loader import DataError, Problem, UnknownProvinceError, _header_problems, _read_rows
 
 #: The columns of a panel file, in the order they are written.
@@ -120,7 +122,7 @@ def _parse_rows(name, header, rows, resolve, problems):
 def _panel_rules(name: str, df: pd.DataFrame, problems: list[Problem]) -> None:
     key = ["province", "procedure", "month"]
     dup = df[df.duplicated(key, keep=False)]
-    for _, grp in dup.groupby(key, sort=False):
+    for _key, grp in dup.groupby(key, sort=False):
         lines = grp["_line"].tolist()
         r = grp.iloc[0]
         for line in lines[1:]:
@@ -138,7 +140,7 @@ def _panel_rules(name: str, df: pd.DataFrame, problems: list[Problem]) -> None:
         grp = df[(df["province"] == prov) & (df["procedure"] == proc)]
         if s_["flags"] > 1:
             first = bool(grp["discounted"].iloc[0])
-            for _, r in grp[grp["discounted"] != first].iterrows():
+            for _i, r in grp[grp["discounted"] != first].iterrows():
                 problems.append(Problem(name, int(r["_line"]), "discounted",
                                         f"'{str(r['discounted']).lower()}' differs from line {int(grp['_line'].iloc[0])} "
                                         f"('{str(first).lower()}'); a procedure's discounted flag must be the same "
@@ -205,7 +207,7 @@ def from_frame(frame: pd.DataFrame) -> pd.DataFrame:
     df.insert(0, "_line", np.arange(2, len(df) + 2))
     problems: list[Problem] = []
     bad = (df["online"] < 0) | (df["total"] < 0) | (df["online"] > df["total"])
-    for _, r in df[bad].iterrows():
+    for _i, r in df[bad].iterrows():
         problems.append(Problem("<frame>", int(r["_line"]), "online",
                                 f"online {r['online']} / total {r['total']} are not 0 <= online <= total"))
     _panel_rules("<frame>", df, problems)
@@ -295,7 +297,7 @@ def confounding_policies(policies: pd.DataFrame, province: str, policy_date,
     d0 = pd.Timestamp(policy_date)
     lo, hi = first_month.start_time, last_month.end_time
     out = []
-    for _, p in policies.iterrows():
+    for _i, p in policies.iterrows():
         when = p["date_effective"] if pd.notna(p["date_effective"]) else p["date_adopted"]
         if pd.isna(when):
             continue
@@ -306,11 +308,16 @@ def confounding_policies(policies: pd.DataFrame, province: str, policy_date,
         if not lo <= when <= hi:
             continue
         days = (when - d0).days
-        rel = f"{days} days after" if days >= 0 else f"{-days} days before"
-        kind = "effective" if pd.notna(p["date_effective"]) else "adopted"
-        out.append(f"{p['name']} ({p['policy_id']}, {p['level']}) {kind} {when.date()}, {rel} the policy "
-                   f"date {d0.date()}, inside the analysis window {first_month}..{last_month}: "
-                   "its effect cannot be separated from the discount's by a before/after comparison.")
+        rel = (_("{days} days after").format(days=days) if days >= 0
+               else _("{days} days before").format(days=-days))
+        msg = (_("{name} ({policy_id}, {level}) effective {when}, {rel} the policy date {d0}, inside the "
+                 "analysis window {first}..{last}: its effect cannot be separated from the discount's by a "
+                 "before/after comparison.") if pd.notna(p["date_effective"]) else
+               _("{name} ({policy_id}, {level}) adopted {when}, {rel} the policy date {d0}, inside the "
+                 "analysis window {first}..{last}: its effect cannot be separated from the discount's by a "
+                 "before/after comparison."))
+        out.append(msg.format(name=p["name"], policy_id=p["policy_id"], level=p["level"], when=i18n.date(when),
+                              rel=rel, d0=i18n.date(d0), first=first_month, last=last_month))
     return out
 
 
@@ -326,15 +333,16 @@ def policy_match_warnings(policies: pd.DataFrame, province: str, policy_date, ro
     when = mine["date_effective"].where(mine["date_effective"].notna(), mine["date_adopted"])
     match = mine[when == d0]
     if match.empty:
-        known = ", ".join(f"{p.policy_id} ({(p.date_effective if pd.notna(p.date_effective) else p.date_adopted).date()})"
+        known = ", ".join(f"{p.policy_id} ({i18n.date(p.date_effective if pd.notna(p.date_effective) else p.date_adopted)})"
                           for p in mine.itertuples()
                           if pd.notna(p.date_effective) or pd.notna(p.date_adopted)) or "none"
-        return [f"no policy of {province} in data/policies.csv is dated {d0.date()} (known: {known}); check the "
-                "policy date"]
+        return [_("no policy of {province} in data/policies.csv is dated {date} (known: {known}); check the "
+                  "policy date").format(province=province, date=i18n.date(d0), known=known)]
     out = []
     n_disc = int(rows.groupby("procedure")["discounted"].first().sum())
     for p in match.itertuples():
         if pd.notna(p.procedures_covered) and int(p.procedures_covered) != n_disc:
-            out.append(f"{p.policy_id} covers {int(p.procedures_covered)} procedures but the panel marks {n_disc} "
-                       "as discounted; the estimate is for the procedures the panel marks")
+            out.append(_("{policy_id} covers {n_policy} procedures but the panel marks {n_panel} as discounted; "
+                         "the estimate is for the procedures the panel marks").format(
+                policy_id=p.policy_id, n_policy=int(p.procedures_covered), n_panel=n_disc))
     return out

@@ -237,9 +237,9 @@ def _warnings(data: DidData, res: DidResult) -> list[str]:
     a placebo date that shows an 'effect')."""
     warnings = []
     if data.n_treated < FEW_TREATED_CLUSTERS:
-        warnings.append(f"only {data.n_treated} discounted procedures: the wild cluster bootstrap is "
-                        f"unreliable with fewer than {FEW_TREATED_CLUSTERS} treated clusters "
-                        "(MacKinnon and Webb 2017); read the interval as indicative"
+        warnings.append(_("only {n} discounted procedures: the wild cluster bootstrap is unreliable with fewer "
+                          "than {k} treated clusters (MacKinnon and Webb 2017); read the interval as "
+                          "indicative").format(n=data.n_treated, k=FEW_TREATED_CLUSTERS)
                         + (_("; the p-value and interval shown are from randomization inference instead")
                            if res.inference_route == "randomization" else ""))
     pre_p, pt = res.pretrend_p_value, res.pretrend
@@ -259,7 +259,8 @@ def _warnings(data: DidData, res: DidResult) -> list[str]:
                         .format(p=number(pre_p, 3, trim=False), how=how))
     placebo_res = res.placebo
     if placebo_res is not None and placebo_res["rejects"]:
-        warnings.append(f"the placebo date {placebo_res['placebo_date']} inside the pre-period shows an "
-                        f"'effect' (p = {placebo_res['p_value']:.3f}): the groups' difference moves without "
-                        "any policy, so the estimate may not be the discount's")
+        warnings.append(_("the placebo date {date} inside the pre-period shows an 'effect' (p = {p}): the "
+                          "groups' difference moves without any policy, so the estimate may not be the "
+                          "discount's").format(date=placebo_res["placebo_date"],
+                                               p=number(placebo_res["p_value"], 3, trim=False)))
     return warnings

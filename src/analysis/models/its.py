@@ -34,7 +34,9 @@ import numpy as np
 import pandas as pd
 from scipy.special import expit, logit
 
+from analysis import i18n
 from analysis.errors import Refused
+from analysis.i18n import _
 from analysis.data.panel import check_months, policy_months, select_province
 
 #: Fewest months before the policy: with fewer, the pre-trend and the autocorrelation
@@ -294,12 +296,14 @@ def fit_its(panel: pd.DataFrame, policy_date, *, province: str | None = None, n_
         residual_sd_logit=float(np.sqrt((core["resid"] ** 2).sum() / (len(y) - 4))),
         n_months_pre=n_pre, n_months_post=n_post, n_sims=n_sims, series=out.reset_index(drop=True))
     if res.size_naive_test > 2 * alpha:
-        res.warnings.append(f"the textbook OLS test would reject a true null {100 * res.size_naive_test:.0f}% "
-                            f"of the time at the nominal {100 * alpha:.0f}% level here (autocorrelation "
-                            f"{res.rho:.2f}); the calibrated critical value is {crit:.2f} instead of "
-                            f"{res.critical_value_naive:.2f}")
-    res.warnings.append("the interrupted time series measures every change at the policy date in the "
-                        "province-wide share, not the discount alone")
+        res.warnings.append(_("the textbook OLS test would reject a true null {size} of the time at the "
+                              "nominal {level} level here (autocorrelation {rho}); the calibrated critical "
+                              "value is {crit} instead of {naive}").format(
+            size=i18n.percent(100 * res.size_naive_test, 0), level=i18n.percent(100 * alpha, 0),
+            rho=i18n.number(res.rho, 2, trim=False), crit=i18n.number(crit, 2, trim=False),
+            naive=i18n.number(res.critical_value_naive, 2, trim=False)))
+    res.warnings.append(_("the interrupted time series measures every change at the policy date in the "
+                          "province-wide share, not the discount alone"))
     if placebos:
         res.placebos = placebo_dates(pre, rng, n_sims=min(n_sims, 1000), alpha=alpha)
     return res
