@@ -188,3 +188,16 @@ def test_vietnamese_reasons_and_texts_carry_no_english_stock_phrase(shipped, mon
     assert not found, found
     monkeypatch.setattr(i18n, "_current", "en")  # English keeps the model's specific sentences
     assert list(compare_report.not_comparable_table(pairs)["why"]) == list(compare.not_comparable_table(pairs)["why"])
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_findings_name_the_commonest_reason_in_words_not_as_a_code(shipped, lang):
+    from analysis import i18n
+    from analysis.models import compare as compare_model
+    from analysis.reports import compare_index
+
+    pairs = compare_model.pair_verdicts(shipped, ["Nghệ An", "Hòa Bình"], 366)
+    i18n.set_language(lang)
+    text = " ".join(compare_index.findings(pairs, ["Nghệ An", "Hòa Bình"]).sentences)
+    assert not any(code in text for code in compare_model.REASONS), text
+    assert ".." not in text

@@ -136,7 +136,7 @@ def findings(pairs: pd.DataFrame, provinces):
         codes = pd.Series([c for cs in bad["reason_codes"] for c in cs]).value_counts()
         sentences.append(_("{bad} of {n} pairs of reported figures are NOT COMPARABLE; most often: {code}.").format(
             bad=i18n.integer(len(bad)), n=i18n.integer(len(other)),
-            code=codes.index[0] if len(codes) else "—"))
+            code=_reason_words(codes.index[0]) if len(codes) else "—"))
     names = _(" and ").join(provinces)
     total = comp[comp["indicator_a"] == compare.INDEX_PREFIX + "total"] if len(comp) else comp
     if len(total):
@@ -150,3 +150,11 @@ def findings(pairs: pd.DataFrame, provinces):
         provinces=names, k=i18n.integer(n_ok))
     return Findings(report="04_province_comparison", status="descriptive" if n_ok else "not_comparable",
                     headline=head, sentences=sentences[:2])
+
+
+def _reason_words(code: str) -> str:
+    """Return a reason code in words in the current language (the reviewers' page shows it)."""
+    from analysis.reports.compare import reason_text  # lazy: compare imports this module
+
+    words = reason_text(code).rstrip(".")
+    return words[:1].lower() + words[1:]  # it follows a colon inside a sentence
