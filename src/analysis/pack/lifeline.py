@@ -43,27 +43,28 @@ def die_with_parent(signum: int = signal.SIGKILL) -> bool:
     return True
 
 
-def start_time(pid: int) -> str | None:
-    """Return the start time of process ``pid`` (field 22 of /proc/PID/stat), or None when
-    there is no such process; with the pid it names one process even after pid reuse."""
+def _stat_fields(pid: int) -> list[str] | None:
+    """Return the fields of /proc/PID/stat after the command name (state first), or None
+    when there is no such process."""
     try:
         with open(f"/proc/{pid}/stat", "rb") as f:
             stat = f.read().decode(errors="replace")
     except OSError:
         return None
-    fields = stat.rpartition(")")[2].split()
-    return fields[19] if len(fields) > 19 else None
+    return stat.rpartition(")")[2].split()
+
+
+def start_time(pid: int) -> str | None:
+    """Return the start time of process ``pid`` (field 22 of /proc/PID/stat), or None when
+    there is no such process; with the pid it names one process even after pid reuse."""
+    fields = _stat_fields(pid)
+    return fields[19] if fields is not None and len(fields) > 19 else None
 
 
 def alive(pid: int, started: str | None = None) -> bool:
     """Return whether process ``pid`` runs (not a zombie), and, if ``started`` is given,
     is still the process that started then."""
-    try:
-        with open(f"/proc/{pid}/stat", "rb") as f:
-            stat = f.read().decode(errors="replace")
-    except OSError:
-        return False
-    fields = stat.rpartition(")")[2].split()
+    fields = _stat_fields(pid)
     if not fields or fields[0] in ("Z", "X"):
         return False
     return started is None or (len(fields) > 19 and fields[19] == started)

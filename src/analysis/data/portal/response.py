@@ -130,6 +130,13 @@ def _evaluation(file: str, items) -> list[dict]:
     return out
 
 
+def _known(file: str, path: str, code, known, what: str) -> None:
+    """Raise PortalFormatError at ``path`` when ``code`` is not one of ``known`` (listed in
+    the message): an unknown code stops the import, it is never guessed."""
+    if code not in known:
+        raise PortalFormatError(file, path, f"unknown {what} '{code}'; known: {', '.join(known)}")
+
+
 def _radar(file: str, items) -> list[dict]:
     if not isinstance(items, list):
         raise PortalFormatError(file, "$.data.radar", "expected a list")
@@ -137,9 +144,7 @@ def _radar(file: str, items) -> list[dict]:
     for i, r in enumerate(items):
         path = f"$.data.radar[{i}]"
         _fields(file, path, r, RADAR_FIELDS)
-        if r["code"] not in RADAR_GROUPS:
-            raise PortalFormatError(file, path + ".code", f"unknown group code '{r['code']}'; known: "
-                                    f"{', '.join(RADAR_GROUPS)}")
+        _known(file, path + ".code", r["code"], RADAR_GROUPS, "group code")
         mx = RADAR_GROUPS[r["code"]][1]
         if r["maxScore"] != mx:
             raise PortalFormatError(file, path + ".maxScore", f"{r['maxScore']} for {r['code']}; "
@@ -160,9 +165,7 @@ def _donuts(file: str, obj) -> dict[str, list[dict]]:
         for i, d in enumerate(items):
             path = f"$.data.donuts.{name}[{i}]"
             _fields(file, path, d, DONUT_FIELDS)
-            if d["code"] not in codes:
-                raise PortalFormatError(file, path + ".code", f"unknown code '{d['code']}'; known: "
-                                        f"{', '.join(sorted(codes))}")
+            _known(file, path + ".code", d["code"], sorted(codes), "code")
             v = _num(file, path + ".value", d["value"], 0)
             if v != int(v):
                 raise PortalFormatError(file, path + ".value", f"{v} is not a whole count")
