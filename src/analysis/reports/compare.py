@@ -18,7 +18,7 @@ from analysis.models import compare
 from analysis.reports import narrative, plotting, wording
 from analysis.data import Dataset
 from analysis.reports.compare_measures import (  # noqa: F401  (re-exported for the notebook and tests)
-    _BOUND_MARK, _fit_margins, _fmt, _label, payment_figure, payment_table, province_colours, provision_figure,
+    _BOUND_MARK, _fmt, _label, payment_figure, payment_table, province_colours, provision_figure,
     provision_table)
 from analysis.reports.params import COMMON, Param
 
@@ -250,7 +250,6 @@ def _dumbbell(ds: Dataset, chosen: pd.DataFrame, colours: dict, title: str, subt
     srcs = [s for ss in srcs for s in str(ss).split("+")]
     caption = caption_head + " " + wording.citation(ds, srcs)
     plotting.finish(fig, title=title, subtitle=subtitle, caption=caption)
-    _fit_margins(fig, caption, hspace=1.25)
     data = chosen.drop(columns=["reasons", "caveats"]).assign(
         reason_codes=chosen["reason_codes"].map(";".join),
         reasons=chosen["reasons"].map(lambda rs: " ".join(r["text"] for r in rs)))

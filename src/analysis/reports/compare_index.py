@@ -91,7 +91,6 @@ def index_figure(ds: Dataset, pairs: pd.DataFrame, provinces):
     ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _pos: i18n.number(x, 0)))
     ax.set_xlabel(_("Points as a share of each group's maximum (%; index points, not rates)"))
     ax.legend(fontsize=8, loc="lower left")
-    fig.subplots_adjust(left=0.28)
     snaps = tables.read(ds.data_dir)["snapshots"].set_index("snapshot_id")
     day = snaps.loc[data["snapshot_id"].iloc[0], "retrieved"]
     retrieved = _("Index points (not rates); {period}; one retrieval, {date}").format(

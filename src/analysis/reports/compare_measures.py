@@ -41,19 +41,6 @@ def _label(value, unit, bound, period, scope) -> str:
     return f"{_BOUND_MARK.get(bound, '')}{_fmt(value)}{u}\n{period}; {scope}"
 
 
-def _fit_margins(fig, caption: str, caption_width: int = 130, hspace: float | None = None) -> None:
-    """Reset the top and bottom margins of a tall figure in inches, not fractions, so the
-    caption drawn by plotting.finish fits without leaving a large blank band."""
-    height = fig.get_figheight()
-    n_lines = len(textwrap.wrap(caption, caption_width))
-    bottom_in = 0.85 + 0.125 * n_lines
-    # Below finish()'s subtitle (drawn at 0.915 of the height) with room for an axes title.
-    kw = {"bottom": min(0.6, bottom_in / height), "top": min(0.895, 1 - 1.05 / height)}
-    if hspace is not None:
-        kw["hspace"] = hspace
-    fig.subplots_adjust(**kw)
-
-
 # ----------------------------------------------------------------------------- provision
 
 
@@ -136,7 +123,6 @@ def provision_figure(ds: Dataset, provinces):
         ax.legend(uniq.values(), uniq.keys(), fontsize=7.5, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     ax.set_xlim(0, max(1.0, tab[["full", "published"]].max().max(), (tab["full"].fillna(0)
                 + tab["partial"].fillna(0) + tab["online_unsplit"].fillna(0)).max()) * 1.25)
-    fig.subplots_adjust(left=0.25, right=0.74)
     srcs = [s for ss in tab["source_id"] for s in ss.split("+") if s]
     caption = _("Composition of online service provision, per province, date and scope. Bars on the provincial "
                 "TTHC information system and on the national TTHC database/portal count different things and "
@@ -149,7 +135,6 @@ def provision_figure(ds: Dataset, provinces):
     plotting.finish(fig, title=_("Online service provision: full-process vs partial, by province, date and scope"),
                     subtitle=_("Each bar is one scope on one date; procedures and services are different counts"),
                     caption=caption)
-    _fit_margins(fig, caption)
     return fig, tab, caption, "Stacked bars of online service provision. " + alt
 
 
@@ -223,7 +208,6 @@ def payment_figure(ds: Dataset, provinces):
     uniq = dict(zip(lab, h))
     if uniq:
         ax.legend(uniq.values(), uniq.keys(), fontsize=8, loc="best")
-    fig.subplots_adjust(left=0.36)
     srcs = [s for ss in tab["source_id"] if isinstance(ss, str) for s in ss.split("+")]
     caption = _("Online payment: every figure in the data, each with its own definition: the share of fee-bearing "
                 "procedures where online payment is enabled (capability), of procedures with at least one online "
@@ -236,5 +220,4 @@ def payment_figure(ds: Dataset, provinces):
                     if r["status"] != compare.NO_DATA else f"{r['province']}: no data" for _i, r in tab.iterrows())
     plotting.finish(fig, title=_("Online payment: what each province reports (different definitions)"),
                     subtitle=_("Rows are different measures; not a comparison"), caption=caption)
-    _fit_margins(fig, caption)
     return fig, tab, caption, "Dot chart of online-payment figures. " + alt

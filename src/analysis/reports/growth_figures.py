@@ -255,7 +255,6 @@ def time_to_target_figure(ga: GrowthAnalysis, ds: Dataset):
         "curve passed the target before the latest figure."), _assumptions(ga), citation(ds, ga.sources)])
     plotting.finish(fig, title=title, caption=caption,
                     subtitle=_("Shape: bootstrap distribution; dot and line: estimate and 95% interval"))
-    fig.subplots_adjust(left=0.34)
     plotted = pd.DataFrame(rows)
     alt = _("{province}: date the fitted curve reaches {target} under {n} fits: {items}.").format(
         province=ga.province, target=i18n.percent(target), n=len(fits), items="; ".join(

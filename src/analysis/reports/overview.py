@@ -256,7 +256,6 @@ def coverage_figure(ds: Dataset, province: str):
         last=i18n.date(obs["period_end"].max(), short=True))
     plotting.finish(fig, title=_("{province}: which indicators the sources report, and when").format(province=name),
                     caption=caption, caption_width=150)
-    fig.subplots_adjust(left=0.38, right=0.72)
     data = obs[["obs_id", "indicator", "title", "scope", "period_end", "value", "unit", "source_id"]]
     return fig, data, caption, alt
 

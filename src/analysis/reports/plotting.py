@@ -35,6 +35,7 @@ from analysis import i18n
 from analysis.i18n import N_, _
 from analysis.data import vn
 from analysis.files import atomic_write
+from analysis.reports import figure_layout
 
 #: Okabe-Ito colour-blind-safe palette.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
@@ -86,6 +87,8 @@ SIMULATED_MARK = "SIMULATED"
 STAMPS = {"simulated": N_("SIMULATED"), "scenario": N_("SCENARIO"), "not_comparable": N_("NOT COMPARABLE")}
 #: The font every figure uses (see the module docstring).
 FONT = "DejaVu Sans"
+#: The gid of the diagonal SIMULATED stamp (meant to lie across everything; the figure checks skip it).
+STAMP_GID = "p06-stamp"
 
 
 def scope_label(scope: str) -> str:
@@ -166,48 +169,40 @@ def date_axis(axis) -> None:
 
 
 def finish(fig, *, title: str, caption: str, subtitle: str | None = None,
-           simulated: bool = False, caption_width: int = 130) -> None:
+           simulated: bool = False, caption_width: int | None = None) -> None:
     """Draw the title, optional subtitle and the caption (sources, caveats) on ``fig``,
-    and localise its number axes (:func:`localise_axes`).
+    localise its number axes (:func:`localise_axes`) and lay the figure out so that no two
+    pieces of text collide (:func:`analysis.reports.figure_layout.lay_out`: header and
+    footer boxes sized by their measured text, axes placed by constrained layout, data
+    labels from :func:`data_label` moved apart).
 
     When ``simulated`` is true the title starts with the SIMULATED stamp (in the current
     language) and a large diagonal stamp is drawn across the figure, so a cropped copy
-    still says so.
+    still says so. ``caption_width`` is ignored (kept for old callers): text is wrapped by
+    its measured width.
     """
     mark = simulated_mark()
     localise_axes(fig)
     if simulated and not title.startswith(mark):
         title = _("{stamp}: {title}").format(stamp=mark, title=title)
-    lines = textwrap.wrap(_t(caption), caption_width)
-    bottom = min(0.45, 0.04 + 0.028 * len(lines))
-    width_in, height_in = fig.get_size_inches()
-    # A title longer than the figure is wide (Vietnamese runs longer) wraps onto a second
-    # line, and the subtitle and the axes move down to make room.
-    title_lines = textwrap.wrap(_t(title), int(8.5 * width_in))  # 13-point bold: about 8.5 characters an inch
-    drop = (len(title_lines) - 1) * 0.26 / height_in
-    fig.subplots_adjust(bottom=bottom + 0.08, top=(0.86 if subtitle else 0.9) - drop)
-    fig.suptitle("\n".join(title_lines), x=0.02, ha="left", fontsize=13, fontweight="bold")
-    if subtitle:
-        fig.text(0.02, 0.915 - drop, _t(subtitle), ha="left", va="bottom", fontsize=10, color="#444444")
-    wrap_axis_labels(fig)
-    fig.text(0.02, 0.015, "\n".join(lines), ha="left", va="bottom", fontsize=7.5, color="#333333")
+    figure_layout.lay_out(fig, title=_t(title), subtitle=_t(subtitle) if subtitle else None, caption=_t(caption))
     if simulated:
-        fig.text(0.5, 0.5, mark, fontsize=64, color="#D55E00", alpha=0.18,
+        fig.text(0.5, 0.5, mark, fontsize=64, color="#D55E00", alpha=0.18, gid=STAMP_GID,
                  ha="center", va="center", rotation=25, fontweight="bold", zorder=100)
 
 
+def data_label(ax, text: str, xy, **kwargs):
+    """Write a data label ``text`` at ``xy`` on ``ax`` (kept apart from the others and inside
+    the axes when the figure is finished); return the annotation. See
+    :func:`analysis.reports.figure_layout.data_label`."""
+    return figure_layout.data_label(ax, _t(text), xy, **kwargs)
+
+
 def wrap_axis_labels(fig) -> None:
-    """Wrap each axis label of ``fig`` that is longer than its axes (a long y label ran into
-    the subtitle, a long x label into the caption); short labels are left as they are."""
-    width_in, height_in = fig.get_size_inches()
-    for ax in fig.axes:
-        box = ax.get_position()
-        for label, room in ((ax.yaxis.label, box.height * height_in), (ax.xaxis.label, box.width * width_in)):
-            text = label.get_text()
-            limit = max(20, int(room * 9))  # about 9 characters of 10-point text per inch
-            if "\n" not in text and len(text) > limit:
-                # Two lines, never three: a third line ran into the caption below.
-                label.set_text("\n".join(textwrap.wrap(text, max(20, int(len(text) * 0.58) + 1))))
+    """Wrap each axis label of ``fig`` that is longer than its axes (kept for callers that
+    lay out a figure without :func:`finish`; :func:`finish` measures and wraps itself)."""
+    renderer = figure_layout.renderer_of(fig)
+    figure_layout.wrap_axis_labels(fig, renderer)
 
 
 def empty_panel(ax, message: str) -> None:

@@ -191,7 +191,6 @@ def groups_figure(card: Scorecard):
                     subtitle=_("Index points (not rates) among the {n} provinces; {period}; retrieved {date}").format(
                         n=i18n.integer(card.total["n"]), period=_period(card), date=_retrieved(card)),
                     caption=caption)
-    fig.subplots_adjust(hspace=0.9)
     alt = "; ".join(_("{group} {score} of {max}, rank {rank}").format(
         group=_g(r["group"]), score=i18n.number(r["score"]), max=i18n.number(r["max_score"]),
         rank=i18n.integer(r["rank"])) for _i, r in card.groups.iterrows() if r["group"] != TOTAL)
@@ -225,7 +224,6 @@ def counts_figure(card: Scorecard):
     ax.set_xlim(max(0.0, float(c["low"].min()) - 10), 100)
     ax.set_xlabel(_("Percent of dossiers (a count, not index points)"))
     _local_ticks(ax)
-    fig.subplots_adjust(left=0.38)
     caption = " ".join([
         _("Shares of dossiers (counts, not index points) behind three groups of points, with {level} Wilson "
           "intervals. The counts are the "

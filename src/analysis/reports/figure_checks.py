@@ -1,0 +1,141 @@
+"""Checks a drawn figure's text as a reader would see it.
+
+:func:`problems` returns what is wrong with one figure: two pieces of text whose boxes
+overlap (title on subtitle, axis label on caption, a label on a tick label), text that
+leaves the canvas, and, in a Vietnamese figure, a number written the English way
+(``15.4%``, ``0.09``, ``310,903``: Vietnamese writes ``15,4%``, ``0,09``, ``310.903``).
+``tests/test_figure_checks.py`` runs it over every figure kind of every report in both
+languages (:mod:`analysis.reports.figure_gallery`) and shows that each check fails on a
+planted defect.
+
+Boxes are measured with ``Text.get_window_extent()`` on the renderer savefig uses.
+Only visible, non-empty text counts; the diagonal SIMULATED stamp is meant to lie across
+everything and is skipped. Boxes are shrunk by :data:`TOLERANCE_PX` on each side before
+comparing, so text that merely touches (a letter's ascent box grazing the next line) is not
+reported.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from matplotlib.text import Text
+
+from analysis.reports import figure_layout, plotting
+
+#: Pixels (at the figure's dpi) each box is shrunk by before testing overlap.
+TOLERANCE_PX = 1.0
+
+#: A number a Vietnamese reader would misread, i.e. written the English way: a decimal point
+#: followed by one, two or more than three digits (``15.4``, ``0.09``, ``2.106910``), a point
+#: after a lone zero (``0.090``), or commas grouping thousands twice (``1,234,567``).
+#: Vietnamese ``224.930`` (thousands) and ``0,090`` (decimals) pass; so do dates (01/04/2025).
+ENGLISH_NUMBER = re.compile(
+    r"(?<![\d.,])(?:0\.\d+|\d+\.(?:\d{1,2}|\d{4,})(?![\d.])|\d{1,3}(?:,\d{3}){2,})(?![\d])")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One defect: what kind (``overlap``, ``outside``, ``english_number``) and where."""
+
+    kind: str
+    detail: str
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.detail}"
+
+
+def _tick_labels(fig) -> tuple[set[int], list]:
+    """Return the ids of every tick label of ``fig`` and the tick labels actually drawn (the
+    ticks inside the view limits; matplotlib keeps labels for ticks it does not draw)."""
+    every, drawn = set(), []
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            for tick in axis.get_major_ticks() + axis.get_minor_ticks():
+                every.update((id(tick.label1), id(tick.label2)))
+            if ax.axison and ax.get_visible():
+                for tick in axis._update_ticks():  # the ticks matplotlib draws
+                    drawn += [t for t in (tick.label1, tick.label2) if t.get_visible()]
+    return every, drawn
+
+
+def _texts(fig):
+    """Return every visible, non-empty Text artist of ``fig`` once (drawn tick labels, titles,
+    legend entries, annotations, figure text), the stamp excepted."""
+    ticks, drawn = _tick_labels(fig)
+    seen, out = set(), []
+    for t in list(fig.findobj(lambda a: isinstance(a, Text))) + drawn:
+        if id(t) in seen or (id(t) in ticks and t not in drawn):
+            continue
+        seen.add(id(t))
+        if (t.get_visible() and t.get_text().strip() and t.get_gid() != plotting.STAMP_GID
+                and _parents_visible(t, fig)):
+            out.append(t)
+    return out
+
+
+def _parents_visible(t, fig) -> bool:
+    """False when ``t`` belongs to an invisible axes or legend (matplotlib keeps their texts)."""
+    if t.axes is not None and not t.axes.get_visible():
+        return False
+    for ax in fig.axes:
+        legend = ax.get_legend()
+        if legend is not None and not legend.get_visible() and t in legend.get_texts():
+            return False
+    return True
+
+
+def text_boxes(fig) -> list[tuple[str, object]]:
+    """Return ``(text, bbox)`` of every visible text of ``fig`` in display pixels (the figure
+    is drawn first, so tick labels are the ones a reader sees)."""
+    renderer = figure_layout.renderer_of(fig)
+    fig.draw(renderer)
+    boxes = []
+    for t in _texts(fig):
+        box = t.get_window_extent(renderer)
+        if box.width > 0 and box.height > 0:
+            boxes.append((t.get_text(), box))
+    return boxes
+
+
+def _shrunk(box):
+    return box.x0 + TOLERANCE_PX, box.y0 + TOLERANCE_PX, box.x1 - TOLERANCE_PX, box.y1 - TOLERANCE_PX
+
+
+def overlaps(fig) -> list[Problem]:
+    """Return one problem per pair of text boxes of ``fig`` that overlap."""
+    boxes = [(s, _shrunk(b)) for s, b in text_boxes(fig)]
+    out = []
+    for i, (sa, a) in enumerate(boxes):
+        for sb, b in boxes[i + 1:]:
+            if a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]:
+                out.append(Problem("overlap", f"{_short(sa)!r} overlaps {_short(sb)!r}"))
+    return out
+
+
+def outside(fig) -> list[Problem]:
+    """Return one problem per text box of ``fig`` that leaves the canvas."""
+    w, h = fig.bbox.width, fig.bbox.height
+    return [Problem("outside", f"{_short(s)!r} leaves the canvas")
+            for s, b in text_boxes(fig)
+            if b.x0 < -TOLERANCE_PX or b.y0 < -TOLERANCE_PX or b.x1 > w + TOLERANCE_PX or b.y1 > h + TOLERANCE_PX]
+
+
+def english_numbers(fig) -> list[Problem]:
+    """Return one problem per text of a Vietnamese ``fig`` holding an English-style number."""
+    return [Problem("english_number", f"{m.group(0)!r} in {_short(s)!r}")
+            for s, _b in text_boxes(fig) for m in ENGLISH_NUMBER.finditer(s)]
+
+
+def problems(fig, lang: str) -> list[Problem]:
+    """Return every problem of ``fig`` drawn in ``lang`` (empty when it reads cleanly)."""
+    out = overlaps(fig) + outside(fig)
+    if lang == "vi":
+        out += english_numbers(fig)
+    return out
+
+
+def _short(s: str, n: int = 60) -> str:
+    s = " ".join(s.split())
+    return s if len(s) <= n else s[: n - 1] + "…"

@@ -1,0 +1,153 @@
+"""Laying out a figure's text so that no two pieces of text can collide.
+
+A figure is three stacked boxes, as in Our World in Data's grapher: a header (title,
+subtitle), the chart, and a footer (caption: sources, caveats). Each box's height comes
+from its text wrapped to the figure's width, measured at draw time with
+``Text.get_window_extent()``; the figure grows by what the header and footer need, so the
+chart keeps its size however long a Vietnamese title or a caption runs. Inside the chart
+box matplotlib's constrained layout engine places the axes with their tick labels, axis
+labels, panel titles and legends. Data labels registered with :func:`data_label` are then
+moved apart with ``adjustText`` and kept inside their axes.
+
+:func:`lay_out` is called by :func:`analysis.reports.plotting.finish`; reports do not call
+it themselves. The result is frozen (no layout engine afterwards), so what the figure
+checks measure is what is saved.
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+from adjustText import adjust_text
+
+#: Space around and between the boxes, in inches.
+PAD = 0.12
+GAP = 0.10
+#: Font sizes (points) of the header and footer.
+TITLE_SIZE = 13
+SUBTITLE_SIZE = 10
+#: Legible at ~1,100 px width (the figure is 1,350 px wide at 150 dpi): about 12 px high.
+CAPTION_SIZE = 8.5
+#: The chart box never shrinks below this share of the figure's original height.
+MIN_CHART_SHARE = 0.78
+#: Where :func:`data_label` keeps each axes' labels until :func:`lay_out` moves them.
+_LABELS = "_p06_data_labels"
+
+
+def renderer_of(fig):
+    """Return a renderer to measure text with (the Agg canvas's own, as savefig uses)."""
+    canvas = fig.canvas
+    if not hasattr(canvas, "get_renderer"):
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        canvas = FigureCanvasAgg(fig)
+    return canvas.get_renderer()
+
+
+def wrap_to_width(fig, text: str, width_px: float, renderer, **props) -> str:
+    """Return ``text`` wrapped so that every line, drawn with ``props`` (fontsize,
+    fontweight), is at most ``width_px`` wide, measured with ``renderer``. Existing line
+    breaks are kept."""
+    probe = fig.text(0, 0, "", **props)
+    try:
+        def width(s: str) -> float:
+            probe.set_text(s)
+            return probe.get_window_extent(renderer).width
+
+        out = []
+        for para in text.split("\n"):
+            if not para.strip() or width(para) <= width_px:
+                out.append(para)
+                continue
+            chars = max(10, int(len(para) * width_px / width(para)))
+            lines = textwrap.wrap(para, chars)
+            while chars > 10 and any(width(line) > width_px for line in lines):
+                chars -= 2
+                lines = textwrap.wrap(para, chars)
+            out.extend(lines)
+        return "\n".join(out)
+    finally:
+        probe.remove()
+
+
+def data_label(ax, text: str, xy, **kwargs):
+    """Write ``text`` at ``xy`` (data coordinates) on ``ax`` as a data label and return it.
+
+    The label gets a light background (a gridline behind ``9,17`` no longer reads as a
+    decimal point) and is moved by :func:`lay_out` so it touches no other label and stays
+    inside the axes."""
+    kwargs.setdefault("fontsize", 8)
+    kwargs.setdefault("bbox", dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.85))
+    label = ax.annotate(text, xy, **kwargs)
+    getattr(ax, _LABELS, None) or setattr(ax, _LABELS, [])
+    getattr(ax, _LABELS).append(label)
+    return label
+
+
+def _block(fig, renderer, width_px, pieces):
+    """Wrap each (text, props) of ``pieces`` to ``width_px``; return the wrapped texts and
+    the block's height in inches (with gaps between pieces)."""
+    dpi = fig.dpi
+    out, height = [], 0.0
+    for text, props in pieces:
+        wrapped = wrap_to_width(fig, text, width_px, renderer, **props)
+        probe = fig.text(0, 0, wrapped, **props)
+        h = probe.get_window_extent(renderer).height / dpi
+        probe.remove()
+        out.append((wrapped, props, h))
+        height += h + (GAP if height else 0.0)
+    return out, height
+
+
+def wrap_axis_labels(fig, renderer) -> None:
+    """Wrap an axis label longer than its axes onto lines that fit (measured)."""
+    for ax in fig.axes:
+        box = ax.get_window_extent(renderer)
+        for label, room in ((ax.xaxis.label, box.width), (ax.yaxis.label, box.height)):
+            if label.get_text():
+                label.set_text(wrap_to_width(fig, label.get_text(), max(room, 150), renderer,
+                                             fontsize=label.get_fontsize()))
+
+
+def lay_out(fig, *, title: str, subtitle: str | None, caption: str) -> None:
+    """Stack header (``title``, ``subtitle``), chart and footer (``caption``) on ``fig``.
+
+    The figure grows by the header's and footer's measured heights; the axes are placed in
+    the chart box by constrained layout (room for tick labels, axis labels, legends and
+    panel titles), data labels are moved apart, and the layout is then frozen."""
+    renderer = renderer_of(fig)
+    width_in, height_in = fig.get_size_inches()
+    width_px = (width_in - 2 * PAD) * fig.dpi
+    head_props = [(title, dict(fontsize=TITLE_SIZE, fontweight="bold"))]
+    if subtitle:
+        head_props.append((subtitle, dict(fontsize=SUBTITLE_SIZE, color="#444444")))
+    head, head_h = _block(fig, renderer, width_px, head_props)
+    foot, foot_h = _block(fig, renderer, width_px, [(caption, dict(fontsize=CAPTION_SIZE, color="#333333"))])
+    chart_h = max(height_in * MIN_CHART_SHARE, height_in - 1.2)
+    total = PAD + head_h + GAP + chart_h + GAP + foot_h + PAD
+    fig.set_size_inches(width_in, total, forward=False)
+    y = total - PAD
+    for i, (text, props, h) in enumerate(head):
+        if i == 0:
+            art = fig.suptitle(text, x=PAD / width_in, y=y / total, ha="left", va="top", **props)
+        else:
+            art = fig.text(PAD / width_in, y / total, text, ha="left", va="top", **props)
+        art.set_in_layout(False)
+        y -= h + GAP
+    fig.text(PAD / width_in, PAD / total, foot[0][0], ha="left", va="bottom", **foot[0][1]).set_in_layout(False)
+    bottom = (PAD + foot_h + GAP) / total
+    top = (total - PAD - head_h - GAP) / total
+    fig.set_layout_engine("constrained", rect=(0.0, bottom, 1.0, top - bottom), h_pad=0.06, w_pad=0.06)
+    fig.get_layout_engine().execute(fig)
+    wrap_axis_labels(fig, renderer)
+    fig.get_layout_engine().execute(fig)
+    _spread_labels(fig)
+    fig.set_layout_engine("none")
+
+
+def _spread_labels(fig) -> None:
+    """Move each axes' data labels apart and inside the axes (adjustText)."""
+    for ax in fig.axes:
+        labels = getattr(ax, _LABELS, None)
+        if labels:
+            adjust_text(labels, ax=ax, ensure_inside_axes=True, expand=(1.1, 1.3),
+                        force_text=(0.2, 0.4), iter_lim=400)
