@@ -227,7 +227,7 @@ def _dumbbell(ds: Dataset, chosen: pd.DataFrame, colours: dict, title: str, subt
                 (xb, p["province_b"], p["unit_b"], p["bound_b"], p["period_b"], p["scope_b"], -1)):
             marker = {"lower": ">", "upper": "<"}.get(bound, "o")
             ax.scatter([x], [0], s=90, color=colours[prov], marker=marker, zorder=3, label=prov)
-            ax.annotate(f"{prov}: {_label(x, unit, bound, period, scope)}", (x, 0),
+            plotting.data_label(ax, f"{prov}: {_label(x, unit, bound, period, scope)}", (x, 0),
                         xytext=(0, 14 * dy), textcoords="offset points", ha="center",
                         va="bottom" if dy > 0 else "top", fontsize=7.5)
         ax.set_yticks([])

@@ -83,7 +83,7 @@ def index_figure(ds: Dataset, pairs: pd.DataFrame, provinces):
         ys = [order.index(g) + (k - (len(names) - 1) / 2) * 0.18 for g in d.index]
         ax.scatter(100 * d["points"] / d["max_score"], ys, s=60, color=plotting.PALETTE[k % 8], label=prov, zorder=3)
         for y, (g, r) in zip(ys, d.iterrows()):
-            ax.annotate(_("{score} of {max}").format(score=i18n.number(r["points"]), max=i18n.number(r["max_score"])),
+            plotting.data_label(ax, _("{score} of {max}").format(score=i18n.number(r["points"]), max=i18n.number(r["max_score"])),
                         (100 * r["points"] / r["max_score"], y), xytext=(6, -3), textcoords="offset points", fontsize=7)
     ax.set_yticks(range(len(order)), [_(group_title(g)) for g in order])
     ax.set_ylim(len(order) - 0.5, -0.5)

@@ -198,7 +198,7 @@ def payment_figure(ds: Dataset, provinces):
                       + f"\n{r['scope']}; {r['period']}")
         ax.scatter([r["percent"]], [y], color=colours[r["province"]], s=70, zorder=3, label=r["province"])
         how = "" if r["formula"] == "as reported" else " (" + "\n".join(textwrap.wrap(r["formula"], 45)) + ")"
-        ax.annotate(f"{r['percent']:.1f}%{how}",
+        plotting.data_label(ax, f"{r['percent']:.1f}%{how}",
                     (r["percent"], y), xytext=(6, 6), textcoords="offset points", fontsize=7.5)
     ax.set_yticks(range(len(tab)), labels, fontsize=7)
     ax.set_ylim(len(tab) - 0.5, -0.7)

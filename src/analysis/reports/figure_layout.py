@@ -70,14 +70,21 @@ def wrap_to_width(fig, text: str, width_px: float, renderer, **props) -> str:
 
 
 def data_label(ax, text: str, xy, **kwargs):
-    """Write ``text`` at ``xy`` (data coordinates) on ``ax`` as a data label and return it.
+    """Write ``text`` next to the point ``xy`` (data coordinates, dates allowed) on ``ax`` as a
+    data label and return the Text.
 
     The label gets a light background (a gridline behind ``9,17`` no longer reads as a
-    decimal point) and is moved by :func:`lay_out` so it touches no other label and stays
-    inside the axes."""
+    decimal point) and is moved by :func:`lay_out` off the other labels, the plotted points
+    and curves, and kept inside the axes. Offsets (``xytext`` with ``textcoords``) are
+    ignored: adjustText chooses where the label goes."""
+    for key in ("xytext", "textcoords", "arrowprops"):
+        kwargs.pop(key, None)
     kwargs.setdefault("fontsize", 8)
+    kwargs.setdefault("va", "center")
+    kwargs.setdefault("zorder", 2.5)  # under the markers: a label never hides the point it names
     kwargs.setdefault("bbox", dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.85))
-    label = ax.annotate(text, xy, **kwargs)
+    x, y = ax.xaxis.convert_units(xy[0]), ax.yaxis.convert_units(xy[1])
+    label = ax.text(x, y, text, **kwargs)
     getattr(ax, _LABELS, None) or setattr(ax, _LABELS, [])
     getattr(ax, _LABELS).append(label)
     return label
@@ -144,10 +151,35 @@ def lay_out(fig, *, title: str, subtitle: str | None, caption: str) -> None:
     fig.set_layout_engine("none")
 
 
+def _plotted_points(ax):
+    """Return x and y (data coordinates) of the points and line vertices drawn on ``ax``,
+    with lines densified so a label is kept off a curve between its vertices too."""
+    import numpy as np
+    from matplotlib.collections import PathCollection
+    from matplotlib.lines import Line2D
+    xs, ys = [], []
+    for art in ax.get_children():
+        if isinstance(art, Line2D) and art.get_visible() and art.get_transform() == ax.transData:
+            xy = np.asarray(art.get_xydata(), dtype=float)
+            if len(xy) > 1:
+                t = np.linspace(0, len(xy) - 1, 120)
+                xy = np.column_stack([np.interp(t, np.arange(len(xy)), xy[:, k]) for k in (0, 1)])
+        elif isinstance(art, PathCollection) and art.get_visible():
+            xy = np.asarray(art.get_offsets(), dtype=float)
+        else:
+            continue
+        xy = xy[np.isfinite(xy).all(axis=1)] if len(xy) else xy
+        xs.extend(xy[:, 0]) if len(xy) else None
+        ys.extend(xy[:, 1]) if len(xy) else None
+    return xs, ys
+
+
 def _spread_labels(fig) -> None:
-    """Move each axes' data labels apart and inside the axes (adjustText)."""
+    """Move each axes' data labels off each other and off the plotted points and curves, and
+    keep them inside the axes (adjustText)."""
     for ax in fig.axes:
         labels = getattr(ax, _LABELS, None)
         if labels:
-            adjust_text(labels, ax=ax, ensure_inside_axes=True, expand=(1.1, 1.3),
-                        force_text=(0.2, 0.4), iter_lim=400)
+            xs, ys = _plotted_points(ax)
+            adjust_text(labels, x=xs or None, y=ys or None, ax=ax, ensure_inside_axes=True,
+                        expand=(1.1, 1.3), iter_lim=400)

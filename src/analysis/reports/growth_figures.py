@@ -45,8 +45,8 @@ def _draw_observations(ax, frame: pd.DataFrame) -> None:
             ax.annotate("", xy=(r["date"], r["value_pct"] + dy), xytext=(r["date"], r["value_pct"]),
                         arrowprops=dict(arrowstyle="->", color=colour, lw=1.5))
         if len(frame) <= 6:  # beyond a handful the labels overlap; the CSV beside the figure has them
-            ax.annotate(f"{format_value(r)}", (r["date"], r["value_pct"]), xytext=(6, -12),
-                        textcoords="offset points", fontsize=8)
+            plotting.data_label(ax, f"{format_value(r)}", (r["date"], r["value_pct"]), xytext=(6, -12),
+                                textcoords="offset points")
 
 
 def _axes_common(ax, target: float) -> None:

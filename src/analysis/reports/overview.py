@@ -175,8 +175,8 @@ def _draw_rate(ax, r) -> None:
     # A label whose value sits near the target line goes below the point, so it never
     # lies on the dashed line (72.35% next to 80% did).
     below = 0 < NATIONAL_TARGET_PCT - r["value"] < 12
-    ax.annotate(f"{format_value(r)}\n{format_period(r)}", (end, r["value"]),
-                xytext=(8, -26 if below else 4), textcoords="offset points", fontsize=8)
+    plotting.data_label(ax, f"{format_value(r)}\n{format_period(r)}", (end, r["value"]),
+                        xytext=(8, -26 if below else 4), textcoords="offset points")
 
 
 def timeline_figure(ds: Dataset, province: str):

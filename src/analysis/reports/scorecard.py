@@ -217,7 +217,7 @@ def counts_figure(card: Scorecard):
     ax.set_yticks(y, labels, fontsize=8)
     ax.set_ylim(len(c) - 0.5, -0.5)
     for yi, (_i, r) in zip(y, c.iterrows()):
-        ax.annotate(_("{pct} ({num} of {den})").format(pct=i18n.percent(r["percent"], 1),
+        plotting.data_label(ax, _("{pct} ({num} of {den})").format(pct=i18n.percent(r["percent"], 1),
                                                         num=i18n.integer(r["numerator"]),
                                                         den=i18n.integer(r["denominator"])),
                     (r["percent"], yi), xytext=(0, 9), textcoords="offset points", ha="center", fontsize=8)
