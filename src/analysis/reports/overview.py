@@ -179,6 +179,18 @@ def _draw_rate(ax, r) -> None:
                         xytext=(8, -26 if below else 4), textcoords="offset points")
 
 
+def _no_observations_figure(ds: Dataset, name: str):
+    """Return the coverage figure of a unit the sources say nothing about: a panel that says so."""
+    fig, ax = plotting.new_figure()
+    msg = _("The data holds no figure for {province}: the sources collected so far do not report on it. "
+            "This is missing evidence, not a zero.").format(province=name)
+    plotting.empty_panel(ax, msg)
+    caption = _("Sources checked: every source in the data ({n} sources).").format(n=len(ds.sources))
+    plotting.finish(fig, title=_("{province}: which indicators the sources report, and when").format(province=name),
+                    subtitle=_("No figure in the data"), caption=caption)
+    return fig, province_observations(ds, name), caption, msg
+
+
 def timeline_figure(ds: Dataset, province: str):
     """Return (fig, plotted_data, caption, alt_text) for the online-rate timeline.
 
@@ -230,6 +242,8 @@ def coverage_figure(ds: Dataset, province: str):
     as a dot at its period end, one row per indicator, coloured by scope."""
     name = ds.canonical_province(province)
     obs = province_observations(ds, name)
+    if obs.empty:
+        return _no_observations_figure(ds, name)
     meta = ds.indicators.set_index("indicator")
     obs["title"] = obs["indicator"].map(meta["title"]).map(wording.indicator_title)
     order = obs.sort_values("title")["title"].unique().tolist()
