@@ -10,11 +10,13 @@ import pandas as pd
 from analysis import i18n
 from analysis.data import Dataset
 from analysis.data.observations import format_period
-from analysis.i18n import _
+from analysis.i18n import N_, _
 from analysis.models import compare
 from analysis.reports import plotting, wording
 
 _PROVISION_PARTIAL = {"procedures_partial_online": "procedures", "online_services_partial": "services"}
+#: What a provision row counts, in the reader's words.
+_COUNTED = {"procedures": N_("procedures"), "services": N_("services")}
 _PROVISION_FULL = {"procedures_full_online": "procedures", "online_services_full_process": "services"}
 _PAYMENT = compare.RELATED_GROUPS["online payment (capability vs use vs agencies passing a threshold)"]
 
@@ -34,6 +36,11 @@ def _fmt(v: float) -> str:
 
 
 _BOUND_MARK = {"lower": "> ", "upper": "< ", "approximate": "≈ ", "indeterminate": "? "}
+
+
+def _scopes(scope: str) -> str:
+    """Return a scope, or two joined with '+', in the reader's words."""
+    return " + ".join(plotting.scope_short(s) for s in str(scope).split("+"))
 
 
 def _label(value, unit, bound, period, scope) -> str:
@@ -88,17 +95,18 @@ def provision_figure(ds: Dataset, provinces):
     labels = []
     for y, (_i, r) in enumerate(tab.iterrows()):
         if r["status"] == compare.NO_DATA:
-            labels.append(f"{r['province']}\n(no data)")
-            ax.text(0, y, "  no figure on online service provision in the data (missing, not zero)",
+            labels.append(_("{province}\n(no data)").format(province=r["province"]))
+            ax.text(0, y, "  " + _("no figure on online service provision in the data (missing, not zero)"),
                     va="center", fontsize=8, color="#444444")
             continue
-        scope_label = ("national TTHC database / national portal" if r["scope"] == "national_portal"
-                       else plotting.SCOPE_LABELS.get(r["scope"], r["scope"]))
-        labels.append(f"{r['province']} · as of {r['period_end']:%d/%m/%Y}\n{scope_label}\n(counts {r['counted']})")
+        scope_label = (_("national TTHC database / national portal") if r["scope"] == "national_portal"
+                       else plotting.scope_label(r["scope"]))
+        labels.append(_("{province} · as of {date}\n{scope}\n(counts {counted})").format(
+            province=r["province"], date=i18n.date(r["period_end"]), scope=scope_label, counted=_(_COUNTED[r["counted"]])))
         left = 0.0
-        for col, colour, name, hatch in (("full", "#009E73", "Full-process (toàn trình)", None),
-                                         ("partial", "#E69F00", "Partial (một phần)", None),
-                                         ("online_unsplit", "#BBBBBB", "Online, full/partial\nsplit not stated", "//")):
+        for col, colour, name, hatch in (("full", "#009E73", _("Full-process (toàn trình)"), None),
+                                         ("partial", "#E69F00", _("Partial (một phần)"), None),
+                                         ("online_unsplit", "#BBBBBB", _("Online, full/partial\nsplit not stated"), "//")):
             v = r[col]
             if pd.notna(v):
                 ax.barh(y, v, left=left, color=colour, hatch=hatch, edgecolor="white", label=name, height=0.6)
@@ -106,14 +114,16 @@ def provision_figure(ds: Dataset, provinces):
                 left += v
         if pd.notna(r["full"]) and pd.notna(r["partial"]):
             share = 100 * r["full"] / (r["full"] + r["partial"])
-            ax.text(0, y - 0.34, f" full-process {share:.1f}% of online provision "
-                    f"({_fmt(r['full'])} of {_fmt(r['full'] + r['partial'])})", fontsize=7.5, va="bottom")
+            ax.text(0, y - 0.34, " " + _("full-process {share} of online provision ({full} of {total})").format(
+                share=i18n.percent(share, 1), full=_fmt(r["full"]), total=_fmt(r["full"] + r["partial"])),
+                fontsize=7.5, va="bottom")
         if pd.notna(r["published"]):
             ax.plot([r["published"]] * 2, [y - 0.4, y + 0.4], color="black", lw=2,
-                    label="Procedures published\n(national TTHC database)")
-            ax.text(r["published"], y - 0.42, f" {_fmt(r['published'])} published", fontsize=7.5, va="top")
+                    label=_("Procedures published\n(national TTHC database)"))
+            ax.text(r["published"], y - 0.42, " " + _("{n} published").format(n=_fmt(r["published"])),
+                    fontsize=7.5, va="top")
         if left == 0 and pd.notna(r["published"]):
-            ax.text(0, y + 0.25, "  online provision not reported on this scope", fontsize=7.5, color="#444444")
+            ax.text(0, y + 0.25, "  " + _("online provision not reported on this scope"), fontsize=7.5, color="#444444")
     ax.set_yticks(range(len(tab)), labels, fontsize=7.5)
     ax.set_ylim(len(tab) - 0.4, -0.6)
     ax.set_xlabel(_("Number of online services or procedures (see each row: what is counted)"))
@@ -129,13 +139,17 @@ def provision_figure(ds: Dataset, provinces):
                 "are not one series; some rows count procedures (TTHC), others online services. 'As of' dates "
                 "of undated stock figures are set by convention (see each observation's note). Provinces and "
                 "years differ: the bars are not a comparison.") + " " + (wording.citation(ds, srcs) if srcs else _("Sources: none."))
-    alt = "; ".join(f"{r['province']} {r['scope']} {r['period_end']:%m/%Y}: full {_fmt(r['full'])}, partial "
-                    f"{_fmt(r['partial'])}, online unsplit {_fmt(r['online_unsplit'])}, published {_fmt(r['published'])}"
-                    if r["status"] != compare.NO_DATA else f"{r['province']}: no data" for _i, r in tab.iterrows())
+    alt = "; ".join(_("{province}, {scope}, {month}: full-process {full}, partial {partial}, online without split "
+                      "{unsplit}, published {published}").format(
+        province=r["province"], scope=plotting.scope_label(r["scope"]), month=i18n.date(r["period_end"], short=True),
+        full=_fmt(r["full"]), partial=_fmt(r["partial"]), unsplit=_fmt(r["online_unsplit"]),
+        published=_fmt(r["published"]))
+        if r["status"] != compare.NO_DATA else _("{province}: no data").format(province=r["province"])
+        for _i, r in tab.iterrows())
     plotting.finish(fig, title=_("Online service provision: full-process vs partial, by province, date and scope"),
                     subtitle=_("Each bar is one scope on one date; procedures and services are different counts"),
                     caption=caption)
-    return fig, tab, caption, "Stacked bars of online service provision. " + alt
+    return fig, tab, caption, _("Stacked bars of online service provision.") + " " + alt
 
 
 # ----------------------------------------------------------------------------- payment
@@ -174,7 +188,7 @@ def payment_table(ds: Dataset, provinces) -> pd.DataFrame:
                   & (der["status"] == compare.DERIVED)]
         for _i, d in der.iterrows():
             rows.append({"province": p, "status": compare.DERIVED, "indicator": d["indicator"],
-                         "title": d["title"] + " (derived)", "percent": float(d["value"]),
+                         "title": d["title"], "percent": float(d["value"]),
                          "formula": d["formula"], "bound": d["bound"], "scope": d["scope"],
                          "period": d["period"], "obs_id": "+".join(d["inputs"]), "source_id": d["source_id"]})
     return pd.DataFrame(rows)
@@ -191,14 +205,15 @@ def payment_figure(ds: Dataset, provinces):
     labels = []
     for y, (_i, r) in enumerate(tab.iterrows()):
         if r["status"] == compare.NO_DATA:
-            labels.append(f"{r['province']}: no online-payment figure")
-            ax.text(1, y, "no data (missing, not zero)", va="center", fontsize=8, color="#444444")
+            labels.append(_("{province}: no online-payment figure").format(province=r["province"]))
+            ax.text(1, y, _("no data (missing, not zero)"), va="center", fontsize=8, color="#444444")
             continue
-        labels.append("\n".join(textwrap.wrap(f"{r['province']}: {r['title']}", 48))
-                      + f"\n{r['scope']}; {r['period']}")
+        title = wording.indicator_title(r["title"]) if r["status"] != compare.DERIVED else _(
+            "{title} (derived)").format(title=wording.indicator_title(r["title"]))
+        labels.append("\n".join(textwrap.wrap(f"{r['province']}: {title}", 48))
+                      + f"\n{_scopes(r['scope'])}; {r['period']}")
         ax.scatter([r["percent"]], [y], color=colours[r["province"]], s=70, zorder=3, label=r["province"])
-        how = "" if r["formula"] == "as reported" else " (" + "\n".join(textwrap.wrap(r["formula"], 45)) + ")"
-        plotting.data_label(ax, f"{r['percent']:.1f}%{how}",
+        plotting.data_label(ax, i18n.percent(r["percent"], 1),
                     (r["percent"], y), xytext=(6, 6), textcoords="offset points", fontsize=7.5)
     ax.set_yticks(range(len(tab)), labels, fontsize=7)
     ax.set_ylim(len(tab) - 0.5, -0.7)
@@ -213,11 +228,12 @@ def payment_figure(ds: Dataset, provinces):
                 "procedures where online payment is enabled (capability), of procedures with at least one online "
                 "payment (use), of dossiers paid online, or of departments passing a threshold (65% or 10%). "
                 "These are different quantities for different provinces and periods: NOT COMPARABLE across "
-                "provinces. Rows marked (derived) are computed from reported figures with the formula shown; a "
+                "provinces. Rows marked (derived) are computed from reported figures with the formula in the data file; a "
                 "derived row whose scope joins two scopes with '+' divides figures from both.") + " " + \
         (wording.citation(ds, srcs) if srcs else _("Sources: none."))
-    alt = "; ".join(f"{r['province']} {r['indicator']} {r['percent']:.1f}% ({r['period']})"
-                    if r["status"] != compare.NO_DATA else f"{r['province']}: no data" for _i, r in tab.iterrows())
+    alt = "; ".join(f"{r['province']} {wording.indicator_title(r['title'])} {i18n.percent(r['percent'], 1)} "
+                    f"({r['period']})" if r["status"] != compare.NO_DATA
+                    else _("{province}: no data").format(province=r["province"]) for _i, r in tab.iterrows())
     plotting.finish(fig, title=_("Online payment: what each province reports (different definitions)"),
                     subtitle=_("Rows are different measures; not a comparison"), caption=caption)
-    return fig, tab, caption, "Dot chart of online-payment figures. " + alt
+    return fig, tab, caption, _("Dot chart of online-payment figures.") + " " + alt

@@ -75,16 +75,19 @@ def data_label(ax, text: str, xy, **kwargs):
 
     The label gets a light background (a gridline behind ``9,17`` no longer reads as a
     decimal point) and is moved by :func:`lay_out` off the other labels, the plotted points
-    and curves, and kept inside the axes. Offsets (``xytext`` with ``textcoords``) are
-    ignored: adjustText chooses where the label goes."""
-    for key in ("xytext", "textcoords", "arrowprops"):
+    and curves, and kept inside the axes. ``xytext`` (an offset in points, as for
+    ``annotate``; default 6 points right) is where adjustText starts from."""
+    offset = kwargs.pop("xytext", (6, 0))
+    for key in ("textcoords", "arrowprops"):
         kwargs.pop(key, None)
     kwargs.setdefault("fontsize", 8)
     kwargs.setdefault("va", "center")
+    kwargs.setdefault("ha", "left" if offset[0] > 0 else ("right" if offset[0] < 0 else "center"))
     kwargs.setdefault("zorder", 2.5)  # under the markers: a label never hides the point it names
     kwargs.setdefault("bbox", dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.85))
     x, y = ax.xaxis.convert_units(xy[0]), ax.yaxis.convert_units(xy[1])
     label = ax.text(x, y, text, **kwargs)
+    label._p06_anchor = (x, y, offset)  # noqa: SLF001  (read by _spread_labels once the axes are placed)
     getattr(ax, _LABELS, None) or setattr(ax, _LABELS, [])
     getattr(ax, _LABELS).append(label)
     return label
@@ -180,6 +183,17 @@ def _spread_labels(fig) -> None:
     for ax in fig.axes:
         labels = getattr(ax, _LABELS, None)
         if labels:
+            _apply_offsets(ax, labels)
             xs, ys = _plotted_points(ax)
             adjust_text(labels, x=xs or None, y=ys or None, ax=ax, ensure_inside_axes=True,
                         expand=(1.1, 1.3), iter_lim=400)
+
+
+def _apply_offsets(ax, labels) -> None:
+    """Move each label by its offset in points, now that the axes have their final place."""
+    to_display, to_data = ax.transData, ax.transData.inverted()
+    scale = ax.figure.dpi / 72.0
+    for label in labels:
+        x, y, (dx, dy) = label._p06_anchor
+        px, py = to_display.transform((x, y))
+        label.set_position(tuple(to_data.transform((px + dx * scale, py + dy * scale))))
