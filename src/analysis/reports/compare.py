@@ -18,7 +18,7 @@ from analysis.models import compare
 from analysis.reports import narrative, plotting, wording
 from analysis.data import Dataset
 from analysis.reports.compare_measures import (  # noqa: F401  (re-exported for the notebook and tests)
-    _BOUND_MARK, _fmt, _label, payment_figure, payment_table, province_colours, provision_figure,
+    REASON_SHORT, _BOUND_MARK, _fmt, indicator_name, _label, payment_figure, payment_table, province_colours, provision_figure,
     provision_table)
 from analysis.reports.params import COMMON, Param
 
@@ -235,16 +235,21 @@ def _dumbbell(ds: Dataset, chosen: pd.DataFrame, colours: dict, title: str, subt
         lo, hi = min(xa, xb), max(xa, xb)
         pad = (hi - lo) * 0.35 or abs(hi) * 0.3 or 1.0
         ax.set_xlim(lo - pad, hi + pad)
-        ind = p["indicator_a"] if p["indicator_a"] == p["indicator_b"] else f"{p['indicator_a']} vs {p['indicator_b']}"
-        kind = " (derived)" if p["kind"] == "derived" else ""
+        ind = indicator_name(ds, p["indicator_a"])
+        if p["indicator_a"] != p["indicator_b"]:
+            ind = _("{a} vs {b}").format(a=ind, b=indicator_name(ds, p["indicator_b"]))
+        kind = _(" (derived)") if p["kind"] == "derived" else ""
         if comparable:
             ax.set_title(_("{indicator}{kind}: comparable").format(indicator=ind, kind=kind), fontsize=9, loc="left",
                          color="#009E73")
         else:
             ax.set_title(_("NOT COMPARABLE — {indicator}{kind}: {codes}").format(
-                indicator=ind, kind=kind, codes=", ".join(p["reason_codes"])), fontsize=9, loc="left", color="#D55E00")
-        unit_text = (("%" if p["unit_a"] == "percent" else p["unit_a"]) if same_unit
-                     else f"{p['unit_a']} ({p['province_a']}) / {p['unit_b']} ({p['province_b']}): different units")
+                indicator=ind, kind=kind, codes="; ".join(_(REASON_SHORT.get(c, c)) for c in p["reason_codes"])),
+                fontsize=9, loc="left", color="#D55E00")
+        unit_text = (("%" if p["unit_a"] == "percent" else wording.unit_label(p["unit_a"])) if same_unit
+                     else _("{a} ({pa}) / {b} ({pb}): different units").format(
+                         a=wording.unit_label(p["unit_a"]), pa=p["province_a"], b=wording.unit_label(p["unit_b"]),
+                         pb=p["province_b"]))
         ax.set_xlabel(_("Value ({unit})").format(unit=unit_text), fontsize=8)
     srcs = list(chosen["source_a"]) + list(chosen["source_b"])
     srcs = [s for ss in srcs for s in str(ss).split("+")]
@@ -272,7 +277,8 @@ def pair_figures(ds: Dataset, pairs: pd.DataFrame, provinces, tolerance_days: in
     comp = pairs[pairs["comparable"]] if len(pairs) else pairs
     if len(comp):
         for ind, grp in comp.groupby("indicator_a", sort=False):
-            title = _("{indicator}: figures that can be compared across provinces").format(indicator=ind)
+            title = _("{indicator}: figures that can be compared across provinces").format(
+                indicator=indicator_name(ds, ind))
             gaps = ", ".join(i18n.integer(d) for d in grp["period_distance_days"])
             cap = _("Comparable pairs of '{indicator}': same indicator, scope, definition, unit and bound type, "
                     "reference dates within the chosen tolerance of {days} days (here {gaps} days apart). Labels "
@@ -301,9 +307,9 @@ def pair_figures(ds: Dataset, pairs: pd.DataFrame, provinces, tolerance_days: in
     chosen = _pick_closest(pairs, CLOSEST_PAIRS)
     codes = dict.fromkeys(c for cs in chosen["reason_codes"] for c in cs)
     cap = _("NOTHING IS STRICTLY COMPARABLE: these are the closest pairs (fewest reasons, nearest periods), each "
-            "marked NOT COMPARABLE with its reason codes; the dotted grey line joins figures that must not be read "
-            "as a comparison. Codes: {codes} ▶ = lower bound.").format(
-        codes=" ".join(f"{c} = {reason_text(c)}" for c in codes))
+            "marked NOT COMPARABLE with its reasons; the dotted grey line joins figures that must not be read "
+            "as a comparison. Reasons: {codes} ▶ = lower bound.").format(
+        codes=" ".join(f"{_(REASON_SHORT.get(c, c))}: {reason_text(c)}" for c in codes))
     fig, data, caption = _dumbbell(ds, chosen, colours,
                                    _("No strictly comparable figures: {provinces}").format(provinces=" vs ".join(names)),
                                    _("Closest pairs, all NOT COMPARABLE (tolerance {days} days)").format(

@@ -21,6 +21,25 @@ _PROVISION_FULL = {"procedures_full_online": "procedures", "online_services_full
 _PAYMENT = compare.RELATED_GROUPS["online payment (capability vs use vs agencies passing a threshold)"]
 
 
+#: Reasons in a few words, for panel titles (the full sentence is in the caption).
+REASON_SHORT = {
+    "indicator_differs": N_("different definitions"), "formula_differs": N_("different formulas"),
+    "scope_differs": N_("different scopes"), "subunit_differs": N_("different sub-units"),
+    "unit_differs": N_("different units"), "period_too_far": N_("dates too far apart"),
+    "period_type_differs": N_("interval vs 'as of'"), "period_length_differs": N_("periods of different length"),
+    "start_not_stated": N_("start not stated"), "bound_differs": N_("bound vs point"),
+}
+
+
+def indicator_name(ds: Dataset, code: str) -> str:
+    """Return the reader's name of indicator or derived share ``code`` (the catalog's title)."""
+    meta = ds.indicators.set_index("indicator")
+    if code in meta.index:
+        return wording.indicator_title(meta.loc[code, "title"])
+    titles = {f.family: f.title for f in compare.FORMULAS}
+    return _(titles[code]) if code in titles else code
+
+
 def province_colours(provinces) -> dict[str, str]:
     """Return one palette colour per province, in the order given."""
     return {p: plotting.PALETTE[i % len(plotting.PALETTE)] for i, p in enumerate(provinces)}
@@ -44,8 +63,8 @@ def _scopes(scope: str) -> str:
 
 
 def _label(value, unit, bound, period, scope) -> str:
-    u = "%" if unit == "percent" else f" {unit}"
-    return f"{_BOUND_MARK.get(bound, '')}{_fmt(value)}{u}\n{period}; {scope}"
+    u = "%" if unit == "percent" else f" {wording.unit_label(unit)}"
+    return f"{_BOUND_MARK.get(bound, '')}{_fmt(value)}{u}\n{period}; {_scopes(scope)}"
 
 
 # ----------------------------------------------------------------------------- provision

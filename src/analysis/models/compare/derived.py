@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from analysis.data import Dataset
+from analysis.i18n import N_  # titles marked for the catalog; shown through _() by the reports
 from analysis.models.compare.lineage import _period_label, lineage_flags
 from analysis.models.compare.matrix import resolve_provinces
 from analysis.models.compare.rules import DERIVED, MAX_INPUT_GAP_DAYS, NO_DATA, Flag
@@ -51,33 +52,33 @@ class Formula:
 
 #: The derived shares this toolkit computes, from indicators present in indicators.csv.
 FORMULAS: tuple[Formula, ...] = (
-    Formula("full_process_share_of_online", "Full-process share of online provision (%)",
+    Formula("full_process_share_of_online", N_("Full-process share of online provision (%)"),
             "100 × procedures_full_online / (procedures_full_online + procedures_partial_online)",
             ("procedures_full_online", "procedures_partial_online"), "percent", "procedures"),
-    Formula("full_process_share_of_online", "Full-process share of online provision (%)",
+    Formula("full_process_share_of_online", N_("Full-process share of online provision (%)"),
             "100 × online_services_full_process / (online_services_full_process + online_services_partial)",
             ("online_services_full_process", "online_services_partial"), "percent", "services"),
-    Formula("full_process_share_of_published", "Full-process online as a share of published procedures (%)",
+    Formula("full_process_share_of_published", N_("Full-process online as a share of published procedures (%)"),
             "100 × procedures_full_online / procedures_published",
             ("procedures_full_online", "procedures_published"), "percent", "procedures",
             same_scope=False),
-    Formula("full_process_share_of_published", "Full-process online as a share of published procedures (%)",
+    Formula("full_process_share_of_published", N_("Full-process online as a share of published procedures (%)"),
             "100 × online_services_full_process / procedures_published",
             ("online_services_full_process", "procedures_published"), "percent",
             "services per procedure", same_scope=False),
-    Formula("online_service_coverage", "Online services provided per published procedure (%)",
+    Formula("online_service_coverage", N_("Online services provided per published procedure (%)"),
             "100 × online_services_provided / procedures_published",
             ("online_services_provided", "procedures_published"), "percent", "services per procedure"),
     Formula("online_payment_coverage_of_published",
-            "Procedures with online payment enabled, as a share of published procedures (%)",
+            N_("Procedures with online payment enabled, as a share of published procedures (%)"),
             "online_payment_enabled_rate × procedures_with_fees / procedures_published",
             ("online_payment_enabled_rate", "procedures_with_fees", "procedures_published"),
             "percent", "procedures", same_scope=False),
     Formula("departments_online_payment_above_65pct_share",
-            "Departments with online payment above 65%, as a share of departments (%)",
+            N_("Departments with online payment above 65%, as a share of departments (%)"),
             "100 × departments_online_payment_above_65pct / its stated denominator",
             ("departments_online_payment_above_65pct",), "percent", "agencies"),
-    Formula("lookups_per_dossier", "Population-database lookups per dossier received",
+    Formula("lookups_per_dossier", N_("Population-database lookups per dossier received"),
             "population_db_lookups / total_dossiers",
             ("population_db_lookups", "total_dossiers"), "lookups per dossier", "dossiers"),
 )
