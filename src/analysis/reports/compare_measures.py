@@ -104,6 +104,32 @@ def provision_table(ds: Dataset, provinces) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def _provision_row(ax, y: int, r) -> None:
+    """Draw one provision row: stacked full/partial/unsplit bars, the full-process share, the
+    published-procedures tick."""
+    left = 0.0
+    for col, colour, name, hatch in (("full", "#009E73", _("Full-process (toàn trình)"), None),
+                                     ("partial", "#E69F00", _("Partial (một phần)"), None),
+                                     ("online_unsplit", "#BBBBBB", _("Online, full/partial\nsplit not stated"), "//")):
+        v = r[col]
+        if pd.notna(v):
+            ax.barh(y, v, left=left, color=colour, hatch=hatch, edgecolor="white", label=name, height=0.6)
+            ax.text(left + v / 2, y, _fmt(v), ha="center", va="center", fontsize=8)
+            left += v
+    if pd.notna(r["full"]) and pd.notna(r["partial"]):
+        share = 100 * r["full"] / (r["full"] + r["partial"])
+        ax.text(0, y - 0.34, " " + _("full-process {share} of online provision ({full} of {total})").format(
+            share=i18n.percent(share, 1), full=_fmt(r["full"]), total=_fmt(r["full"] + r["partial"])),
+            fontsize=7.5, va="bottom")
+    if pd.notna(r["published"]):
+        ax.plot([r["published"]] * 2, [y - 0.4, y + 0.4], color="black", lw=2,
+                label=_("Procedures published\n(national TTHC database)"))
+        ax.text(r["published"], y - 0.42, " " + _("{n} published").format(n=_fmt(r["published"])),
+                fontsize=7.5, va="top")
+    if left == 0 and pd.notna(r["published"]):
+        ax.text(0, y + 0.25, "  " + _("online provision not reported on this scope"), fontsize=7.5, color="#444444")
+
+
 def provision_figure(ds: Dataset, provinces):
     """Return (fig, data, caption, alt): the composition of online service provision
     (full-process vs partial) per province and date, one bar per scope, with the
@@ -122,27 +148,7 @@ def provision_figure(ds: Dataset, provinces):
                        else plotting.scope_label(r["scope"]))
         labels.append(_("{province} · as of {date}\n{scope}\n(counts {counted})").format(
             province=r["province"], date=i18n.date(r["period_end"]), scope=scope_label, counted=_(_COUNTED[r["counted"]])))
-        left = 0.0
-        for col, colour, name, hatch in (("full", "#009E73", _("Full-process (toàn trình)"), None),
-                                         ("partial", "#E69F00", _("Partial (một phần)"), None),
-                                         ("online_unsplit", "#BBBBBB", _("Online, full/partial\nsplit not stated"), "//")):
-            v = r[col]
-            if pd.notna(v):
-                ax.barh(y, v, left=left, color=colour, hatch=hatch, edgecolor="white", label=name, height=0.6)
-                ax.text(left + v / 2, y, _fmt(v), ha="center", va="center", fontsize=8)
-                left += v
-        if pd.notna(r["full"]) and pd.notna(r["partial"]):
-            share = 100 * r["full"] / (r["full"] + r["partial"])
-            ax.text(0, y - 0.34, " " + _("full-process {share} of online provision ({full} of {total})").format(
-                share=i18n.percent(share, 1), full=_fmt(r["full"]), total=_fmt(r["full"] + r["partial"])),
-                fontsize=7.5, va="bottom")
-        if pd.notna(r["published"]):
-            ax.plot([r["published"]] * 2, [y - 0.4, y + 0.4], color="black", lw=2,
-                    label=_("Procedures published\n(national TTHC database)"))
-            ax.text(r["published"], y - 0.42, " " + _("{n} published").format(n=_fmt(r["published"])),
-                    fontsize=7.5, va="top")
-        if left == 0 and pd.notna(r["published"]):
-            ax.text(0, y + 0.25, "  " + _("online provision not reported on this scope"), fontsize=7.5, color="#444444")
+        _provision_row(ax, y, r)
     ax.set_yticks(range(len(tab)), labels, fontsize=7.5)
     ax.set_ylim(len(tab) - 0.4, -0.6)
     ax.set_xlabel(_("Number of online services or procedures (see each row: what is counted)"))
