@@ -9,7 +9,6 @@ import pandas as pd
 
 from analysis import i18n
 from analysis.data import Dataset
-from analysis.data.observations import format_period
 from analysis.i18n import N_, _
 from analysis.models import compare
 from analysis.reports import plotting, wording
@@ -62,9 +61,16 @@ def _scopes(scope: str) -> str:
     return " + ".join(plotting.scope_short(s) for s in str(scope).split("+"))
 
 
+def _period_words(period: str) -> str:
+    """Return a period label of the comparison model ('as of 31/12/2023', or an interval) in the
+    reader's language."""
+    text = str(period)
+    return _("as of {date}").format(date=text[6:]) if text.startswith("as of ") else text
+
+
 def _label(value, unit, bound, period, scope) -> str:
     u = "%" if unit == "percent" else f" {wording.unit_label(unit)}"
-    return f"{_BOUND_MARK.get(bound, '')}{_fmt(value)}{u}\n{period}; {_scopes(scope)}"
+    return f"{_BOUND_MARK.get(bound, '')}{_fmt(value)}{u}\n{_period_words(period)}; {_scopes(scope)}"
 
 
 # ----------------------------------------------------------------------------- provision
@@ -205,7 +211,7 @@ def payment_table(ds: Dataset, provinces) -> pd.DataFrame:
                 continue
             rows.append({"province": p, "status": compare.REPORTED, "indicator": r["indicator"],
                          "title": meta.loc[r["indicator"], "title"], "percent": pct, "formula": formula,
-                         "bound": r["bound"], "scope": r["scope"], "period": format_period(r),
+                         "bound": r["bound"], "scope": r["scope"], "period": wording.format_period(r),
                          "obs_id": r["obs_id"], "source_id": r["source_id"]})
         # The derived coverage (share of all published procedures payable online), formula recorded.
         der = compare.derive_shares(ds, names)
@@ -215,7 +221,7 @@ def payment_table(ds: Dataset, provinces) -> pd.DataFrame:
             rows.append({"province": p, "status": compare.DERIVED, "indicator": d["indicator"],
                          "title": d["title"], "percent": float(d["value"]),
                          "formula": d["formula"], "bound": d["bound"], "scope": d["scope"],
-                         "period": d["period"], "obs_id": "+".join(d["inputs"]), "source_id": d["source_id"]})
+                         "period": _period_words(d["period"]), "obs_id": "+".join(d["inputs"]), "source_id": d["source_id"]})
     return pd.DataFrame(rows)
 
 

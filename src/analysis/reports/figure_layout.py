@@ -109,9 +109,13 @@ def _block(fig, renderer, width_px, pieces):
 
 
 def wrap_axis_labels(fig, renderer) -> None:
-    """Wrap an axis label longer than its axes onto lines that fit (measured)."""
+    """Wrap an axis label or a panel title longer than its axes onto lines that fit (measured)."""
     for ax in fig.axes:
         box = ax.get_window_extent(renderer)
+        for title in (ax.title, ax._left_title, ax._right_title):  # noqa: SLF001  (matplotlib keeps three)
+            if title.get_text():
+                title.set_text(wrap_to_width(fig, title.get_text(), max(box.width, 150), renderer,
+                                             fontsize=title.get_fontsize(), fontweight=title.get_fontweight()))
         for label, room in ((ax.xaxis.label, box.width), (ax.yaxis.label, box.height)):
             if label.get_text():
                 label.set_text(wrap_to_width(fig, label.get_text(), max(room, 150), renderer,
