@@ -70,6 +70,9 @@ class GrowthAnalysis:
     grid: list[growth.GridCell] = field(default_factory=list)
     grid_note: str | None = None
     sources: list[str] = field(default_factory=list)
+    #: The newest figure in the data about the province (any indicator, or its index score):
+    #: a projected date before it is already past.
+    latest: pd.Timestamp | None = None
 
     @property
     def fits(self) -> list[tuple[str, growth.GrowthFit | None, str | None]]:
@@ -89,6 +92,7 @@ def build(ds: Dataset, p) -> GrowthAnalysis:
     """
     offsets = growth.parse_offsets(p.offsets)
     ga = GrowthAnalysis(ds.canonical_province(p.province), p)
+    ga.latest = latest_figure_date(ds, ga.province)
     try:
         ga.data = growth.prepare(ds, ga.province, as_of_placement=p.as_of_placement)
     except Refused as exc:
@@ -116,6 +120,24 @@ def build(ds: Dataset, p) -> GrowthAnalysis:
     ga.grid = growth.sensitivity_grid(ga.data, list(p.offset_grid), reference_scope=ref, fixed_offsets=fixed, **kw)
     return ga
 
+
+
+def latest_figure_date(ds: Dataset, province: str) -> pd.Timestamp | None:
+    """Return the date of the newest figure about ``province`` in the data: the latest period
+    end of its observations, or the latest retrieval of the national index when the province
+    has a score there (None when there is neither)."""
+    obs = ds.observations.loc[ds.observations["province"] == province, "period_end"]
+    dates = [pd.Timestamp(obs.max())] if len(obs) else []
+    unit = ds.admin_units.set_index("province").loc[province] if province in set(ds.admin_units["province"]) else None
+    if unit is not None and str(unit.get("portal_code") or "").strip():
+        from analysis.data.portal import tables
+        try:
+            snaps = tables.read(ds.data_dir)["snapshots"]
+        except (FileNotFoundError, KeyError):  # a data folder without the national index
+            snaps = None
+        if snaps is not None and len(snaps):
+            dates.append(pd.Timestamp(snaps["retrieved"].max()))
+    return max(dates) if dates else None
 
 
 def figure_params(ga: GrowthAnalysis) -> dict:

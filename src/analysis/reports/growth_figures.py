@@ -125,9 +125,12 @@ def fit_figure(ga: GrowthAnalysis, ds: Dataset):
     curve of the reference scope, its confidence band (and prediction band when the scale is
     estimated); when the main fit is refused, the figures and the reason instead of a curve.
     The plotted data (CSV) keeps the model's English labels: it is data, not reading."""
-    title = _("{province}: online dossier rate and the fitted growth curve").format(province=ga.province)
+    title = (_("{province}: online dossier rate and the fitted growth curve").format(province=ga.province)
+             if ga.main is not None else
+             _("{province}: online dossier rate; no growth curve (model refused)").format(province=ga.province))
     if ga.data is None:
-        return _no_data_figure(ga, ds, title)
+        return _no_data_figure(ga, ds, _("{province}: online dossier rate; no figure to fit").format(
+            province=ga.province))
     fig, ax = plotting.new_figure()
     frame = ga.data.frame
     _draw_observations(ax, frame)
@@ -229,6 +232,17 @@ def _ttt_row(ax, i: int, label: str, fit, refusal, ga: GrowthAnalysis) -> dict:
             "note": f"{100 * t.share_never:.1f}% of draws never reach the target"}
 
 
+def _latest_line(ax, ga: GrowthAnalysis, rows: list[dict]) -> None:
+    """Mark the newest figure in the data about the province when a projected date falls
+    before it: those dates are already past, and the figure says so."""
+    past = [r for r in rows if r["date"] is not None and ga.latest is not None and r["date"] <= ga.latest]
+    if past:
+        ax.axvline(ga.latest, color=plotting.PALETTE[3], ls="--", lw=1.2,
+                   label=_("newest figure in the data ({date}): earlier dates are already past").format(
+                       date=i18n.date(ga.latest)))
+        ax.legend(loc="lower right", fontsize=7.5)
+
+
 def time_to_target_figure(ga: GrowthAnalysis, ds: Dataset):
     """Return (fig, plotted_data, caption, alt_text): for the main fit and each assumption of
     the grid, the bootstrap distribution of the date the curve reaches the target, with its
@@ -247,6 +261,7 @@ def time_to_target_figure(ga: GrowthAnalysis, ds: Dataset):
     ax.xaxis_date()
     plotting.date_axis(ax.xaxis)
     ax.set_xlabel(_("Date the fitted reference-scope share reaches {target}").format(target=i18n.percent(target)))
+    _latest_line(ax, ga, rows)
     caption = " ".join([_(
         "One row per fit: the main fit asked for (refused when the data cannot identify it) and each assumed scope "
         "offset of the sensitivity grid. The distribution within a row is parametric-bootstrap sampling uncertainty "

@@ -85,7 +85,7 @@ def _pair_notes(a, b) -> list[str]:
     return notes
 
 
-def _fit_lines(fit: growth.GrowthFit, target: float, horizon) -> list[str]:
+def _fit_lines(fit: growth.GrowthFit, target: float, horizon, latest=None) -> list[str]:
     s = growth.summarise(fit, target_pct=target, horizon=horizon)
     b1 = s["coefficients"]["slope_per_year"]
     last = s["projection"][-1]
@@ -104,17 +104,28 @@ def _fit_lines(fit: growth.GrowthFit, target: float, horizon) -> list[str]:
                  mean=i18n.percent(last["mean_pct"], 1), low=i18n.percent(last["low_pct"], 1),
                  high=i18n.percent(last["high_pct"], 1), level=i18n.percent(100 * fit.level, 0))]
     t = s["time_to_target"]
-    day = lambda x: i18n.date(pd.Timestamp(x)) if x else _("unbounded")  # noqa: E731
+    # To the month: a date projected from a handful of figures is not known to the day.
+    day = lambda x: i18n.date(pd.Timestamp(x), short=True) if x else _("unbounded")  # noqa: E731
     if t:
-        lines.append(_("- Reaches {target} on **{date}** (interval {low} to {high}; delta method {dlow} to "
+        lines.append(_("- Reaches {target} in **{date}** (interval {low} to {high}; delta method {dlow} to "
                        "{dhigh}).").format(target=i18n.percent(target), date=day(t["date"]), low=day(t["low"]),
                                            high=day(t["high"]), dlow=day(t["delta_low"]), dhigh=day(t["delta_high"])))
+        if growth.already_past(fit.time_to_target(target), latest):
+            lines.append("  - ⚠ " + past_note(latest))
     else:
         lines.append(_("- Time to {target}: **none** — {reason}.").format(
             target=i18n.percent(target), reason=words.no_date_reason(fit, target, s["time_to_target_reason"])))
     for w in words.warnings(fit):
         lines.append(f"  - ⚠ {w}")
     return lines
+
+
+def past_note(latest) -> str:
+    """Return the warning that a projected target date is already past: the data holds a newer
+    figure (of ``latest``) about the province."""
+    return _("This date is already past: the data holds a figure about the province from {latest}, later "
+             "than the projected date, so the curve's date is not a forecast; compare it with the newer "
+             "figures.").format(latest=i18n.date(pd.Timestamp(latest)))
 
 
 def _asked(ga: GrowthAnalysis) -> str:
@@ -137,7 +148,7 @@ def model_markdown(ga: GrowthAnalysis) -> str:
     if ga.main is None:
         lines += [_("**Refused.** {reason}").format(reason=words.refusal(ga.main_refusal, ga.data)), ""]
     else:
-        lines += _fit_lines(ga.main, p.target_pct, p.horizon) + [""]
+        lines += _fit_lines(ga.main, p.target_pct, p.horizon, ga.latest) + [""]
     lines += [_("### Sensitivity grid over assumed scope offsets"), ""]
     if ga.grid_note:
         lines.append(grid_note(ga))
@@ -227,7 +238,7 @@ def grid_table(ga: GrowthAnalysis) -> pd.DataFrame:
         t = fit.time_to_target(ga.p.target_pct)
         bounds = "; ".join(f"{b['obs_id']}: {words.bound_status(b['status'])[:60]}"
                            for _i, b in fit.bound_checks().iterrows())
-        day = lambda x, none: i18n.date(x) if x is not None else none  # noqa: E731
+        day = lambda x, none: i18n.date(x, short=True) if x is not None else none  # noqa: E731  (to the month)
         rows.append({
             "assumption": label, "slope_logit_per_year": i18n.number(float(fit.params.iloc[1]), 3),
             "share_at_horizon_pct": i18n.number(float(proj["mean_pct"]), 1),

@@ -26,14 +26,13 @@ def _english() -> bool:
 
 
 def scope_name(scope: str) -> str:
-    """Return a scope as the reader sees it: its label (the code itself in English text)."""
-    return scope if _english() else plotting.scope_label(scope)
+    """Return a scope as the reader sees it: its label in the current language (never the code)."""
+    return plotting.scope_label(scope)
 
 
 def fit_label(fit: growth.GrowthFit) -> str:
-    """Return the assumption a curve rests on, in words (the model's ``label`` in English)."""
-    if _english():
-        return fit.label
+    """Return the assumption a curve rests on, in words in the current language (the model's
+    ``label``, which names scopes by their codes, stays in the data files)."""
     if fit.scope_mode == "single_scope":
         return _("{scope} figures only").format(scope=scope_name(fit.reference_scope))
     parts = [_("{scope} {offset} logit").format(scope=scope_name(s), offset=i18n.number(d, 2))
@@ -43,14 +42,18 @@ def fit_label(fit: growth.GrowthFit) -> str:
 
 
 def cell_label(cell) -> str:
-    """Return the label of a sensitivity-grid cell: its fit's label, or its English label when refused."""
-    return fit_label(cell.fit) if cell.fit is not None else cell.label
+    """Return the label of a sensitivity-grid cell in words: its fit's label, or its assumed
+    offsets when the fit was refused."""
+    if cell.fit is not None:
+        return fit_label(cell.fit)
+    return ", ".join(_("{scope} {offset} logit").format(scope=plotting.scope_short(s), offset=i18n.number(d, 2))
+                     for s, d in cell.offsets.items()) or _("no offset")
 
 
 def legend_label(fit: growth.GrowthFit) -> str:
     """Return a short label of a grid curve for a legend: the assumed offsets only, scopes by
-    their short names (the subtitle names the reference scope); the model's label in English."""
-    if _english() or not fit.assumed_offsets:
+    their short names (the subtitle names the reference scope)."""
+    if not fit.assumed_offsets:
         return fit_label(fit)
     return ", ".join(_("{scope} {offset} logit").format(scope=plotting.scope_short(s), offset=i18n.number(d, 2))
                      for s, d in fit.assumed_offsets.items())
@@ -78,9 +81,7 @@ def assumptions(data: growth.GrowthData) -> list[str]:
 
 
 def no_data(province: str, message: str) -> str:
-    """Return why nothing is modelled for ``province`` (the model's message in English)."""
-    if _english():
-        return message
+    """Return why nothing is modelled for ``province``, in the current language."""
     return _("no online-dossier-rate figure for {province} in the data, so there is nothing to fit. A growth curve "
              "needs at least two exact figures on one scope at different dates (better: monthly counts of dossiers "
              "submitted online and in total, on one scope).").format(province=province)
@@ -89,11 +90,11 @@ def no_data(province: str, message: str) -> str:
 def refusal(message: str, data: growth.GrowthData | None) -> str:
     """Return a refusal of the growth model in the current language.
 
-    In English the model's message is returned unchanged. In Vietnamese the reason is
-    rebuilt from the kind of refusal (recognised by the model's wording) and the figures:
-    how many exact figures each scope has, and the alternatives (one scope, assumed
-    offsets, more data)."""
-    if _english() or data is None:
+    The reason is rebuilt in both languages from the kind of refusal (recognised by the
+    model's wording) and the figures: how many exact figures each scope has, and the
+    alternatives (one scope, assumed offsets, more data); the model's own message, which
+    names design columns, stays in the logs and JSON. Without data the message is returned."""
+    if data is None:
         return message
     frame = data.frame
     exact = frame[frame["bound"].isin(("exact", "approximate"))]
@@ -112,9 +113,7 @@ def refusal(message: str, data: growth.GrowthData | None) -> str:
 
 
 def no_date_reason(fit: growth.GrowthFit, target: float, reason: str) -> str:
-    """Return why a curve gives no date for ``target`` (the model's reason in English)."""
-    if _english():
-        return reason
+    """Return why a curve gives no date for ``target``, in the current language."""
     if float(fit.params.iloc[1]) <= 0:
         return _("the fitted slope is not positive: the fitted share does not rise, so the curve never reaches "
                  "{target}").format(target=i18n.percent(target))

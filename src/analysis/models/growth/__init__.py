@@ -52,9 +52,10 @@ from analysis.models.growth.inputs import (
 from analysis.models.growth.result import GrowthFit, TimeToTarget
 from analysis.models.growth.sensitivity import GridCell, grid_scopes, sensitivity_grid
 from analysis.models.growth.summary import projection_dates, summarise
+from analysis.models.growth.target import already_past
 
 __all__ = [
-    "AS_OF_PLACEMENTS", "DAYS_PER_YEAR", "DEFAULT_HORIZON", "DEFAULT_N_BOOT", "DEFAULT_OFFSET_GRID", "LEVEL",
+    "AS_OF_PLACEMENTS", "DAYS_PER_YEAR", "already_past", "DEFAULT_HORIZON", "DEFAULT_N_BOOT", "DEFAULT_OFFSET_GRID", "LEVEL",
     "SCALE_MODES", "GridCell", "GrowthData", "GrowthFit", "TimeToTarget", "fit_growth", "grid_scopes",
     "parse_offsets", "prepare", "prepare_frame", "projection_dates", "sensitivity_grid", "simulate_rows",
     "summarise",

@@ -76,3 +76,10 @@ def time_to_target(fit: GrowthFit, target_pct: float = NATIONAL_TARGET_PCT) -> T
         delta_low=_date_of(t_star - q * se, fit.origin),
         delta_high=_date_of(t_star + q * se, fit.origin),
         share_never=never, draws=draws)
+
+
+def already_past(tt: TimeToTarget, latest) -> bool:
+    """Return True when ``tt`` gives a date on or before ``latest`` (the newest figure in the
+    data about the province, of any indicator): a projected date the data has already
+    overtaken, which a report must say is past rather than present as a forecast."""
+    return tt.date is not None and latest is not None and pd.Timestamp(tt.date) <= pd.Timestamp(latest)
