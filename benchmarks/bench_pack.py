@@ -1,8 +1,8 @@
 """Benchmark: `analysis pack` cold, warm and on a 68-run grid, local pool and Dask
 LocalCluster, against a sequential loop of papermill CLI calls. Side by side, one session.
 
-Runs of packs/default.yaml (or --params FILE) and of benchmarks/grid68.yaml (or --grid
-FILE: give it the 34-scorecard x 2-language file when it exists):
+Runs of packs/default.yaml (or --params FILE) and of benchmarks/scorecards68.yaml (or --grid
+FILE): the 34 province scorecards in two languages, the real 68-run grid:
 
 * loop       - a shell script with one `papermill` command per run, in sequence (what a
                cron job without the pack runner would do; no HTML, no manifest);
@@ -70,7 +70,7 @@ def phase_sums(timings: Path) -> dict:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--params", default=str(REPO / "packs" / "default.yaml"))
-    ap.add_argument("--grid", default=str(REPO / "benchmarks" / "grid68.yaml"))
+    ap.add_argument("--grid", default=str(REPO / "benchmarks" / "scorecards68.yaml"))
     ap.add_argument("--jobs", type=int, default=None)
     ap.add_argument("--data", default=None)
     ap.add_argument("--no-dask", action="store_true", help="skip the Dask LocalCluster rows")
