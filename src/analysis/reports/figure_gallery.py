@@ -77,9 +77,8 @@ def compare_figures(ds: Dataset, provinces: list[str]) -> Iterator[tuple[str, ob
 
 def scorecard_figures(ds: Dataset, province: str) -> Iterator[tuple[str, object]]:
     """Yield the scorecard's three figures (total, groups, counts) for ``province``."""
-    from analysis.models import scorecard as model
     from analysis.reports import scorecard
-    card = model.build(ds, province, None)
+    card = scorecard.card(ds, province, None)
     yield "scorecard_total", scorecard.total_figure(card)[0]
     yield "scorecard_groups", scorecard.groups_figure(card)[0]
     yield "scorecard_counts", scorecard.counts_figure(card)[0]

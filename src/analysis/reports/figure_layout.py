@@ -108,18 +108,22 @@ def _block(fig, renderer, width_px, pieces):
     return out, height
 
 
-def wrap_axis_labels(fig, renderer) -> None:
-    """Wrap an axis label or a panel title longer than its axes onto lines that fit (measured)."""
+def wrap_axis_labels(fig, renderer) -> bool:
+    """Wrap an axis label or a panel title longer than its axes onto lines that fit (measured);
+    return True when any text changed (the layout must then be run again)."""
+    changed = False
     for ax in fig.axes:
         box = ax.get_window_extent(renderer)
-        for title in (ax.title, ax._left_title, ax._right_title):  # noqa: SLF001  (matplotlib keeps three)
-            if title.get_text():
-                title.set_text(wrap_to_width(fig, title.get_text(), max(box.width, 150), renderer,
-                                             fontsize=title.get_fontsize(), fontweight=title.get_fontweight()))
-        for label, room in ((ax.xaxis.label, box.width), (ax.yaxis.label, box.height)):
-            if label.get_text():
-                label.set_text(wrap_to_width(fig, label.get_text(), max(room, 150), renderer,
-                                             fontsize=label.get_fontsize()))
+        titles = [(t, max(box.width, 150)) for t in (ax.title, ax._left_title, ax._right_title)]  # noqa: SLF001
+        for text, room in titles + [(ax.xaxis.label, max(box.width, 150)), (ax.yaxis.label, max(box.height, 150))]:
+            old = text.get_text()
+            if old:
+                new = wrap_to_width(fig, old, room, renderer, fontsize=text.get_fontsize(),
+                                    fontweight=text.get_fontweight())
+                if new != old:
+                    text.set_text(new)
+                    changed = True
+    return changed
 
 
 def lay_out(fig, *, title: str, subtitle: str | None, caption: str) -> None:
@@ -152,8 +156,8 @@ def lay_out(fig, *, title: str, subtitle: str | None, caption: str) -> None:
     top = (total - PAD - head_h - GAP) / total
     fig.set_layout_engine("constrained", rect=(0.0, bottom, 1.0, top - bottom), h_pad=0.06, w_pad=0.06)
     fig.get_layout_engine().execute(fig)
-    wrap_axis_labels(fig, renderer)
-    fig.get_layout_engine().execute(fig)
+    if wrap_axis_labels(fig, renderer):
+        fig.get_layout_engine().execute(fig)
     _spread_labels(fig)
     fig.set_layout_engine("none")
 

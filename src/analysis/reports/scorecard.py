@@ -16,8 +16,10 @@ from analysis.data.portal.details import KEY_MEASURES
 from analysis.data.portal.groups import GROUPS, TOTAL, group_title
 from analysis.data.portal.query import period_label
 from analysis.i18n import N_, _
+from analysis.models import scorecard as model
 from analysis.models.scorecard import LEVEL, Scorecard
 from analysis.reports import narrative, plotting
+from analysis.reports import scorecard_absent as absent
 from analysis.reports.findings import Findings
 from analysis.reports.params import COMMON, Param
 
@@ -41,6 +43,15 @@ TEXTS = {
     "figures": N_("## Figures"),
     "limits": N_("## What this does not show"),
 }
+
+
+def card(ds, province: str, retrieved=None) -> Scorecard | absent.NoScore:
+    """Return the scorecard of ``province`` (see :func:`analysis.models.scorecard.build`), or,
+    for a unit the snapshot does not score (a province that ceased on 1 Jul 2025), the
+    :class:`~analysis.reports.scorecard_absent.NoScore` every function here turns into a
+    short report that says so. Raises Refused when there is no snapshot to read."""
+    missing = absent.no_score(ds, province, retrieved)
+    return missing if missing is not None else model.build(ds, province, retrieved)
 
 
 def text(key: str, **values) -> narrative.Markdown:
@@ -114,6 +125,7 @@ def headline(card: Scorecard) -> str:
         n=i18n.integer(t["n"]), period=_period(card), date=_retrieved(card))
 
 
+@absent.when_no_score(absent.table)
 def groups_table(card: Scorecard) -> pd.DataFrame:
     """Return one readable row per group: points of maximum, rank, where it stands,
     the median province, the national figure (— where the portal publishes none)."""
@@ -130,6 +142,8 @@ def groups_table(card: Scorecard) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+@absent.when_no_score(lambda c: absent.figure(c, _("{province}: no score on the Decision 766 index").format(
+    province=c.province)))
 def total_figure(card: Scorecard):
     """Return (fig, data, caption, alt): every province's total points, best first, the
     province highlighted and the national figure as a line."""
@@ -160,6 +174,8 @@ def total_figure(card: Scorecard):
     return fig, tot, caption, alt
 
 
+@absent.when_no_score(lambda c: absent.figure(c, _("{province}: the six groups of the index").format(
+    province=c.province)))
 def groups_figure(card: Scorecard):
     """Return (fig, data, caption, alt): for each of the six groups, every province's
     points as a dot on the group's own scale (0 to its maximum), the province marked."""
@@ -197,6 +213,8 @@ def groups_figure(card: Scorecard):
     return fig, d[d["group"] != TOTAL], caption, alt
 
 
+@absent.when_no_score(lambda c: absent.figure(c, _("{province}: the counts behind the points").format(
+    province=c.province)))
 def counts_figure(card: Scorecard):
     """Return (fig, data, caption, alt): the counts behind online payment, on-time
     processing and satisfaction as percentages with Wilson intervals; when no crawler
@@ -238,6 +256,7 @@ def counts_figure(card: Scorecard):
     return fig, c, caption, alt
 
 
+@absent.when_no_score(absent.markdown)
 def intro_markdown(card: Scorecard) -> str:
     """Return the opening Markdown: what the index is, and the headline for this province."""
     return "\n\n".join([
@@ -250,6 +269,7 @@ def intro_markdown(card: Scorecard) -> str:
     ])
 
 
+@absent.when_no_score(lambda c: "")
 def history_markdown(card: Scorecard) -> str:
     """Return Markdown listing the province's total and rank at each retrieval of the period."""
     lines = [_("**The same period, retrieved on different days** (a year-to-date figure moves):"), ""]
@@ -286,6 +306,7 @@ def limits_markdown() -> str:
     ))
 
 
+@absent.when_no_score(lambda c: absent.findings(c, STEM))
 def findings(card: Scorecard) -> Findings:
     """Return the scorecard's findings: the headline and the strongest and weakest group by rank."""
     g = card.groups[card.groups["group"] != TOTAL]

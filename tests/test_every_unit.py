@@ -1,0 +1,94 @@
+"""Every unit in data/admin_units.csv gets a report: a unit with no figure in the data gets
+figures that say so, never a failure (the overview of Vĩnh Phúc once stopped with "Axis
+limits cannot be NaN or Inf")."""
+
+import matplotlib.pyplot as plt
+import pytest
+
+from analysis import config, i18n
+from analysis.reports import figure_checks, growth, overview, params
+
+#: Units with no observation at all, among them the longest name in the file.
+NO_DATA_UNITS = ["Vĩnh Phúc", "Bà Rịa - Vũng Tàu", "Hà Giang"]
+
+
+@pytest.fixture(scope="module")
+def ds():
+    from analysis import data
+    if not (config.DATA_DIR / "observations.csv").exists():
+        pytest.skip("the shipped data/ folder is absent")
+    return data.load()
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
+    i18n.set_language("en")
+
+
+def _growth(ds, province, lang):
+    p = params.check("02_online_rate_growth", lang=lang, province=province, target_pct=80.0, scope=None,
+                     offsets=[], reference_scope=None, offset_grid=[0.0], as_of_placement="end",
+                     horizon="2027-12-31", n_boot=200, seed=0, data_dir=str(ds.data_dir), output_dir=None)
+    return growth.build(ds, p)
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+@pytest.mark.parametrize("province", NO_DATA_UNITS)
+def test_a_unit_without_data_gets_figures_that_say_so(ds, province, lang):
+    i18n.set_language(lang)
+    assert (ds.observations["province"] == province).sum() == 0
+    figs = [overview.coverage_figure(ds, province), overview.timeline_figure(ds, province)]
+    ga = _growth(ds, province, lang)
+    figs += [growth.fit_figure(ga, ds), growth.fan_figure(ga, ds), growth.time_to_target_figure(ga, ds)]
+    for fig, _data, caption, alt in figs:
+        assert province in fig._suptitle.get_text() and caption and alt
+        assert figure_checks.problems(fig, lang) == []
+    assert overview.findings(ds, province).headline
+
+
+@pytest.mark.slow
+def test_every_unit_draws_its_overview_and_growth_figures(ds):
+    failed = []
+    for province in ds.admin_units["province"]:
+        try:
+            overview.coverage_figure(ds, province)
+            overview.timeline_figure(ds, province)
+            ga = _growth(ds, province, "en")
+            growth.fit_figure(ga, ds)
+        except Exception as exc:  # noqa: BLE001  (the test names every unit that fails, and why)
+            failed.append(f"{province}: {type(exc).__name__}: {exc}")
+        plt.close("all")
+    assert failed == []
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("notebook", ["01_data_overview.ipynb", "02_online_rate_growth.ipynb"])
+def test_the_notebooks_run_for_a_unit_without_data(run_notebook, ds, notebook):
+    extra = {"n_boot": 200} if notebook.startswith("02") else {}
+    nb, out = run_notebook(notebook, province="Bà Rịa - Vũng Tàu", lang="vi", **extra)
+    pngs = sorted(p.name for p in out.glob("*.png"))
+    assert pngs and all("ba-ria-vung-tau" in name for name in pngs)
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_a_province_the_index_does_not_score_gets_a_short_scorecard(ds, lang):
+    from analysis.reports import scorecard
+    i18n.set_language(lang)
+    card = scorecard.card(ds, "Hòa Bình")  # merged into Phú Thọ on 1 Jul 2025: no score since
+    said = scorecard.intro_markdown(card)
+    assert "Phú Thọ" in said and said in scorecard.findings(card).headline
+    assert said in scorecard.groups_table(card).iloc[0, 0]
+    for make in (scorecard.total_figure, scorecard.groups_figure, scorecard.counts_figure):
+        fig, _data, caption, alt = make(card)
+        assert "Hòa Bình" in fig._suptitle.get_text() and alt == said and said in caption
+        assert figure_checks.problems(fig, lang) == []
+    # A province the index scores still gets its full scorecard.
+    assert hasattr(scorecard.card(ds, "Phú Thọ"), "groups")
+
+
+@pytest.mark.slow
+def test_the_scorecard_notebook_runs_for_a_province_without_a_score(run_notebook, ds):
+    _nb, out = run_notebook("05_province_scorecard.ipynb", province="Bà Rịa - Vũng Tàu", lang="vi")
+    assert len(list(out.glob("scorecard_*__lang-vi__province-ba-ria-vung-tau.png"))) == 3
