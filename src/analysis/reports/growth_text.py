@@ -265,8 +265,8 @@ LIMITS = [
        "paper under Directive 24/CT-TTg from 1 Oct 2025) or differ by procedure."),
     N_("Bounds ('more than 44%') are not fitted; they are only checked against the curve of their scope when an "
        "offset relates that scope to the reference scope."),
-    N_("The target of Decision 942/QĐ-TTg is stated in this toolkit's domain notes as 80% of dossiers processed "
-       "online by 2025; whether a given report's rate is measured the way the target is measured is not known."),
+    N_("The target of 80% of dossiers processed online by 2025 is that of Decision 942/QĐ-TTg; whether a given "
+       "report's rate is measured the way the target is measured is not known."),
     N_("What would answer the question: monthly counts of dossiers submitted online and in total, on one scope "
        "(ideally the National Public Service Portal's own series for the province), for 12 or more months."),
 ]

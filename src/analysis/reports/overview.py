@@ -223,7 +223,7 @@ def timeline_figure(ds: Dataset, province: str):
                  "a different scope, so the points are not one time series and are not joined: a fall from one "
                  "point to the next can be a change of who is counted rather than of behaviour. ▲ = lower bound "
                  "('hơn': more than). Dotted lead-in = cumulative figure whose start date the source does not "
-                 "state. Dashed line: national target (Decision 942/QĐ-TTg, per project domain notes).")
+                 "state. Dashed line: national target (Decision 942/QĐ-TTg).")
                + " " + wording.citation(ds, rates["source_id"]))
     alt = (_("Timeline of {n} online dossier rates reported for {province}: {items}. Points are on different "
              "scopes and are not joined.").format(
