@@ -140,6 +140,7 @@ TABLES: dict[str, tuple[Field, ...]] = {
         Field("url", required=False),
         Field("documents_cited", required=False),
         Field("note", required=False),
+        Field("title_en"),  # the title in English, for English readers (``title`` is Vietnamese)
     ),
     "indicators": (
         Field("indicator", unique=True),
@@ -180,6 +181,7 @@ TABLES: dict[str, tuple[Field, ...]] = {
         Field("description"),
         Field("source_id"),
         Field("quote"),
+        Field("name_vi"),  # the name in Vietnamese, for Vietnamese readers (``name`` is English)
     ),
 }
 

@@ -27,7 +27,7 @@ from analysis.data import Dataset
 from analysis.errors import Refused
 from analysis import i18n
 from analysis.i18n import N_, _
-from analysis.reports import plotting
+from analysis.reports import plotting, wording
 from analysis.reports.params import COMMON, Param
 
 PARAMETERS = {
@@ -77,22 +77,22 @@ def policy_for(ds: Dataset, province: str, policy_date=None, discount_pct=None) 
     elif row is None:
         raise Refused(f"{province} has no fee policy in data/policies.csv; give policy_date")
     elif pd.notna(row["date_effective"]):
-        date, date_note = row["date_effective"].date(), _("effective date in policies.csv ({policy})").format(
-            policy=row["policy_id"])
+        date, date_note = row["date_effective"].date(), _("effective date recorded in the data, citing {source}").format(
+            source=row["source_id"])
     elif pd.notna(row["date_adopted"]):
         date = row["date_adopted"].date()
-        date_note = _("adoption date in policies.csv ({policy}); the effective date is not known, so the true "
-                      "start may be later").format(policy=row["policy_id"])
+        date_note = _("adoption date recorded in the data, citing {source}; the effective date is not known, so "
+                      "the true start may be later").format(source=row["source_id"])
     else:
         raise Refused(f"the {province} policy in data/policies.csv has no date; give policy_date")
     if discount_pct is not None:
         disc, disc_note = float(discount_pct), _("as given in the parameters")
     elif row is not None and pd.notna(row["discount_pct"]):
-        disc, disc_note = float(row["discount_pct"]), _("policies.csv ({policy})").format(policy=row["policy_id"])
+        disc, disc_note = float(row["discount_pct"]), _("recorded in the data, citing {source}").format(source=row["source_id"])
     else:
         disc, disc_note = 40.0, _("not known for this province: 40% (Nghệ An's rate) is used as an illustration")
     return PolicyInfo(province=province, date=date, discount_pct=disc,
-                      policy_name=row["name"] if row is not None else _("(policy given by parameters)"),
+                      policy_name=wording.policy_name(row) if row is not None else _("(policy given by parameters)"),
                       date_note=date_note, discount_note=disc_note, source_ids=ids)
 
 

@@ -92,6 +92,17 @@ def format_period(row) -> str:
     return f"{i18n.date(row['period_start'])}–{end}"
 
 
+def source_title(source) -> str:
+    """Return a source's title for the current reader: the Vietnamese title (as published, or
+    the curators' description when the source has none), or its English ``title_en``."""
+    return source["title"] if i18n.get_language() == "vi" else source["title_en"]
+
+
+def policy_name(policy) -> str:
+    """Return a policy's name (a row of policies.csv) in the current language."""
+    return policy["name_vi"] if i18n.get_language() == "vi" else policy["name"]
+
+
 def citation(ds, source_ids) -> str:
     """Return the 'Sources: ...' sentence for ``source_ids`` (each once, in order) in the
     current language; titles and publishers stay as published."""
@@ -101,13 +112,14 @@ def citation(ds, source_ids) -> str:
         s = srcs.loc[sid]
         date = s["publication_date"]
         bits = [i18n.date(date) if pd.notna(date) else _("date not stated")]
-        if not s["publisher"].startswith("not stated"):
+        # A secondary source's title already says who compiled it; its publisher is English notes.
+        if s["kind"] == "seed" and not s["publisher"].startswith("not stated"):
             bits.insert(0, s["publisher"])
         if s["documents_cited"]:
             bits.append(_("citing {documents}").format(documents=s["documents_cited"]))
-        if s["url"]:
+        if str(s["url"]).startswith(("http://", "https://")):  # not the project's own file paths
             bits.append(s["url"])
-        parts.append(f"[{sid}] \"{s['title']}\" ({'; '.join(bits)})")
+        parts.append(f"[{sid}] \"{source_title(s)}\" ({'; '.join(bits)})")
     if not parts:
         return _("Sources: none.")
     return _("Sources: {sources}.").format(sources="; ".join(parts))

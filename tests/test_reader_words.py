@@ -1,0 +1,57 @@
+"""Data text readers see (source titles, policy names) comes in the reader's language from
+the data's own Vietnamese and English columns; figure captions name no project file or
+module and no code."""
+
+import pytest
+
+from analysis import config, i18n
+from analysis.reports import discount, wording
+
+
+@pytest.fixture(scope="module")
+def ds():
+    from analysis import data
+    if not (config.DATA_DIR / "sources.csv").exists():
+        pytest.skip("the shipped data/ folder is absent")
+    return data.load()
+
+
+@pytest.fixture(autouse=True)
+def _english_after():
+    yield
+    i18n.set_language("en")
+
+
+INTERNAL = ("DOMAIN.md", "METHODS.md", "shared/", ".csv", "analysis.models", "untitled")  # source ids ([seed000], [domain_notes]) are citation keys
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_citations_use_the_readers_title_and_no_internal_name(ds, lang):
+    i18n.set_language(lang)
+    text = wording.citation(ds, list(ds.sources["source_id"]))
+    assert not [w for w in INTERNAL if w in text]
+    column = "title" if lang == "vi" else "title_en"
+    assert all(t in text for t in ds.sources[column])
+    assert ("Không có tiêu đề" in text) == (lang == "vi")
+
+
+@pytest.mark.parametrize("lang,name", [("vi", "Giảm 40% phí, lệ phí khi nộp trực tuyến cho 9 thủ tục"),
+                                       ("en", "40% online fee discount for 9 procedures")])
+def test_the_policy_is_named_in_the_readers_language(ds, lang, name):
+    i18n.set_language(lang)
+    policy = discount.policy_for(ds, "Nghệ An")
+    assert policy.policy_name == name
+    assert ".csv" not in policy.date_note + policy.discount_note
+
+
+def test_the_loader_requires_the_new_language_columns(tmp_path):
+    import shutil
+
+    from analysis import data
+    from analysis.errors import DataError
+    copy = tmp_path / "data"
+    shutil.copytree(config.DATA_DIR, copy)
+    text = (copy / "policies.csv").read_text(encoding="utf-8").splitlines()
+    (copy / "policies.csv").write_text("\n".join(line.rsplit(",", 1)[0] for line in text) + "\n", encoding="utf-8")
+    with pytest.raises(DataError, match="name_vi"):
+        data.load(copy)
