@@ -113,3 +113,14 @@ def test_long_titles_and_axis_labels_wrap_inside_the_figure():
     renderer = fig.canvas.get_renderer()
     box = ax.yaxis.label.get_window_extent(renderer)
     assert box.y1 <= fig.bbox.y1 and box.y0 >= 0
+
+
+def test_plotted_data_is_rounded_to_what_the_data_supports(tmp_path):
+    data = pd.DataFrame({"percent": [15.384615384615385, 69.23076923076923, 100.0],
+                         "share": [0.0903741, 0.0941234, 0.1], "count": [2, 9, 13], "label": ["a", "b", "c"]})
+    paths = plotting.save(_figure(), "r", tmp_path, caption="c", alt_text="a", data=data)
+    back = pd.read_csv(paths["csv"])
+    assert back["percent"].tolist() == [15.38, 69.23, 100.0]
+    assert back["share"].tolist() == [0.09037, 0.09412, 0.1]
+    assert back["count"].tolist() == [2, 9, 13]
+    assert "15.384615" not in paths["csv"].read_text()

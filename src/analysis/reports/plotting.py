@@ -225,6 +225,28 @@ def figure_name(stem: str, params: dict | None = None) -> str:
     return "__".join(parts)
 
 
+#: Significant digits kept in the plotted-data CSV, at each column's typical magnitude: the
+#: sources report three or four (72.35%, 224,930); 15.384615384615385 claimed sixteen.
+CSV_SIGNIFICANT = 4
+
+
+def rounded(frame: pd.DataFrame, significant: int = CSV_SIGNIFICANT) -> pd.DataFrame:
+    """Return a copy of ``frame`` with each float column rounded to ``significant`` digits at
+    the column's median magnitude (15.384615384615385 in a column of percentages -> 15.38;
+    counts and text untouched)."""
+    import numpy as np
+    out = frame.copy()
+    for col in out.columns:
+        if not pd.api.types.is_float_dtype(out[col]):
+            continue
+        vals = out[col].to_numpy(dtype=float)
+        nonzero = np.abs(vals[np.isfinite(vals) & (vals != 0)])
+        if nonzero.size:
+            magnitude = int(np.floor(np.log10(np.median(nonzero))))
+            out[col] = out[col].round(int(np.clip(significant - 1 - magnitude, 0, 10)))
+    return out
+
+
 class SavedFigure(dict):
     """The paths :func:`save` wrote, by kind (png, svg, csv, txt).
 
@@ -255,7 +277,7 @@ def save(fig, name: str, out_dir: str | Path, *, caption: str, alt_text: str,
     atomic_write(paths["png"], lambda p: fig.savefig(p, format="png", metadata={"Software": None}))
     atomic_write(paths["svg"], lambda p: fig.savefig(p, format="svg", metadata={"Date": None, "Creator": None}))
     if data is not None:
-        frame = data.copy()
+        frame = rounded(data)
         if simulated:
             frame.insert(0, "data_status", SIMULATED_MARK)
         atomic_write(paths["csv"], lambda p: frame.to_csv(p, index=False, lineterminator="\n"))
