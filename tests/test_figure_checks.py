@@ -92,13 +92,14 @@ def _real_data():
 @pytest.mark.parametrize("lang", ["vi", "en"])
 def test_every_figure_of_every_report_reads_cleanly(lang):
     ds = _real_data()
-    # Nghệ An and Hòa Bình hold the observations; Hồ Chí Minh and Thái Nguyên are the longest
-    # names with a portal score; Bà Rịa - Vũng Tàu the longest of all (no data: a short figure).
+    # Nghệ An and Hòa Bình hold the observations; Hồ Chí Minh is the longest name with a score on
+    # the national index; Bà Rịa - Vũng Tàu the longest of all (no data, no score: short figures).
     bad = []
     runs = [(("overview", "growth"), ["Nghệ An", "Bà Rịa - Vũng Tàu"]),
             (("discount",), ["Nghệ An"]),
             (("compare",), ["Nghệ An", "Hòa Bình"]),
-            (("scorecard",), ["Hồ Chí Minh", "Nghệ An"])]
+            (("compare",), ["Nghệ An", "Phú Thọ"]),  # comparable on the national index
+            (("scorecard",), ["Hồ Chí Minh", "Nghệ An", "Bà Rịa - Vũng Tàu"])]
     for reports, provinces in runs:
         for kind, province, fig in draw_all(ds, lang, provinces, reports):
             bad += [f"{kind} {province}: {p}" for p in figure_checks.problems(fig, lang)]
