@@ -18,7 +18,7 @@ from analysis.models import compare
 from analysis.reports import narrative, plotting, wording
 from analysis.data import Dataset
 from analysis.reports.compare_measures import (  # noqa: F401  (re-exported for the notebook and tests)
-    REASON_SHORT, _BOUND_MARK, _fmt, indicator_name, _label, payment_figure, payment_table, province_colours, provision_figure,
+    REASON_SHORT, _BOUND_MARK, _fmt, _period_words, indicator_name, _label, payment_figure, payment_table, province_colours, provision_figure,
     provision_table)
 from analysis.reports.params import COMMON, Param
 
@@ -235,9 +235,7 @@ def _dumbbell(ds: Dataset, chosen: pd.DataFrame, colours: dict, title: str, subt
         lo, hi = min(xa, xb), max(xa, xb)
         pad = (hi - lo) * 0.35 or abs(hi) * 0.3 or 1.0
         ax.set_xlim(lo - pad, hi + pad)
-        ind = indicator_name(ds, p["indicator_a"])
-        if p["indicator_a"] != p["indicator_b"]:
-            ind = _("{a} vs {b}").format(a=ind, b=indicator_name(ds, p["indicator_b"]))
+        ind = _pair_name(ds, p)
         kind = _(" (derived)") if p["kind"] == "derived" else ""
         if comparable:
             ax.set_title(_("{indicator}{kind}: comparable").format(indicator=ind, kind=kind), fontsize=9, loc="left",
@@ -284,15 +282,17 @@ def pair_figures(ds: Dataset, pairs: pd.DataFrame, provinces, tolerance_days: in
                     "reference dates within the chosen tolerance of {days} days (here {gaps} days apart). Labels "
                     "give each figure's period and scope; a difference between two figures mixes province and time "
                     "when their dates differ. Caveats (not blocking): {caveats}.").format(
-                indicator=ind, days=i18n.integer(tolerance_days), gaps=gaps,
+                indicator=indicator_name(ds, ind), days=i18n.integer(tolerance_days), gaps=gaps,
                 caveats="; ".join(sorted({c['text'] for cs in grp['caveats'] for c in cs})) or _("none"))
             fig, data, caption = _dumbbell(ds, grp, colours, title, _(
                 "{n} comparable pair(s); tolerance {days} days").format(
                 n=i18n.integer(len(grp)), days=i18n.integer(tolerance_days)), cap)
-            alt = "; ".join(f"{p['province_a']} {_fmt(p['value_a'])} ({p['period_a']}) vs {p['province_b']} "
-                            f"{_fmt(p['value_b'])} ({p['period_b']})" for _i, p in grp.iterrows())
+            alt = _("Dumbbell chart of {indicator}: {pairs}.").format(indicator=indicator_name(ds, ind), pairs="; ".join(
+                _("{a} {va} ({pa}) vs {b} {vb} ({pb})").format(
+                    a=p["province_a"], va=_fmt(p["value_a"]), pa=_period_words(p["period_a"]), b=p["province_b"],
+                    vb=_fmt(p["value_b"]), pb=_period_words(p["period_b"])) for _i, p in grp.iterrows()))
             out.append({"name": plotting.figure_name(f"compare_pair_{ind}", _fig_params(names, tolerance_days)),
-                        "fig": fig, "data": data, "caption": caption, "alt": f"Dumbbell chart of {ind}: {alt}."})
+                        "fig": fig, "data": data, "caption": caption, "alt": alt})
         return out
     fig_params = _fig_params(names, tolerance_days)
     if pairs.empty:
@@ -314,11 +314,19 @@ def pair_figures(ds: Dataset, pairs: pd.DataFrame, provinces, tolerance_days: in
                                    _("No strictly comparable figures: {provinces}").format(provinces=" vs ".join(names)),
                                    _("Closest pairs, all NOT COMPARABLE (tolerance {days} days)").format(
                                        days=i18n.integer(tolerance_days)), cap)
-    alt = "; ".join(f"NOT COMPARABLE {p['indicator_a']}/{p['indicator_b']}: {p['province_a']} "
-                    f"{_fmt(p['value_a'])} vs {p['province_b']} {_fmt(p['value_b'])} "
-                    f"({', '.join(p['reason_codes'])})" for _i, p in chosen.iterrows())
+    alt = "; ".join(_("NOT COMPARABLE {indicator}: {a} {va} vs {b} {vb} ({reasons})").format(
+        indicator=_pair_name(ds, p), a=p["province_a"], va=_fmt(p["value_a"]), b=p["province_b"],
+        vb=_fmt(p["value_b"]), reasons="; ".join(_(REASON_SHORT.get(c, c)) for c in p["reason_codes"]))
+        for _i, p in chosen.iterrows())
     return [{"name": plotting.figure_name("compare_closest_pairs", fig_params), "fig": fig, "data": data,
              "caption": caption, "alt": alt}]
+
+
+def _pair_name(ds: Dataset, p) -> str:
+    """Return the indicator(s) of a pair in words: one name, or 'A vs B'."""
+    a = indicator_name(ds, p["indicator_a"])
+    return a if p["indicator_a"] == p["indicator_b"] else _("{a} vs {b}").format(
+        a=a, b=indicator_name(ds, p["indicator_b"]))
 
 
 def _fig_params(names, tolerance_days) -> dict:
