@@ -104,3 +104,9 @@ def test_every_figure_of_every_report_reads_cleanly(lang):
         for kind, province, fig in draw_all(ds, lang, provinces, reports):
             bad += [f"{kind} {province}: {p}" for p in figure_checks.problems(fig, lang)]
     assert bad == []
+
+
+def test_planted_tiny_text_is_found():
+    fig, ax = _clean_figure()
+    ax.text(2, 40, "nguồn: chú thích rất nhỏ", fontsize=5)
+    assert [p.kind for p in figure_checks.problems(fig, "vi")] == ["too_small"]

@@ -4,7 +4,7 @@
 overlap (title on subtitle, axis label on caption, a label on a tick label), text that
 leaves the canvas, and, in a Vietnamese figure, a number written the English way
 (``15.4%``, ``0.09``, ``310,903``: Vietnamese writes ``15,4%``, ``0,09``, ``310.903``).
-``tests/test_figure_checks.py`` runs it over every figure kind of every report in both
+and text too small to read at the width the report pages show it. ``tests/test_figure_checks.py`` runs it over every figure kind of every report in both
 languages (:mod:`analysis.reports.figure_gallery`) and shows that each check fails on a
 planted defect.
 
@@ -26,6 +26,10 @@ from analysis.reports import figure_layout, plotting
 
 #: Pixels (at the figure's dpi) each box is shrunk by before testing overlap.
 TOLERANCE_PX = 1.0
+#: A figure is shown at about this width on the report pages (the figure at full width)...
+DISPLAY_WIDTH_PX = 1100
+#: ...where text smaller than this many pixels high is not legible.
+MIN_DISPLAY_PX = 10.5
 
 #: A number a Vietnamese reader would misread, i.e. written the English way: a decimal point
 #: followed by one, two or more than three digits (``15.4``, ``0.09``, ``2.106910``), a point
@@ -128,9 +132,18 @@ def english_numbers(fig) -> list[Problem]:
             for s, _b in text_boxes(fig) for m in ENGLISH_NUMBER.finditer(s)]
 
 
+def too_small(fig) -> list[Problem]:
+    """Return one problem per text of ``fig`` whose letters, with the figure shown
+    :data:`DISPLAY_WIDTH_PX` wide, are less than :data:`MIN_DISPLAY_PX` high (the font size,
+    scaled from the figure's width in inches to the display width)."""
+    scale = DISPLAY_WIDTH_PX / fig.get_figwidth() / 72.0  # display pixels per point
+    return [Problem("too_small", f"{_short(t.get_text())!r} at {t.get_fontsize():g} pt")
+            for t in _texts(fig) if t.get_fontsize() * scale < MIN_DISPLAY_PX]
+
+
 def problems(fig, lang: str) -> list[Problem]:
     """Return every problem of ``fig`` drawn in ``lang`` (empty when it reads cleanly)."""
-    out = overlaps(fig) + outside(fig)
+    out = overlaps(fig) + outside(fig) + too_small(fig)
     if lang == "vi":
         out += english_numbers(fig)
     return out
