@@ -63,10 +63,21 @@ def wrap_to_width(fig, text: str, width_px: float, renderer, **props) -> str:
             while chars > 10 and any(width(line) > width_px for line in lines):
                 chars -= 2
                 lines = textwrap.wrap(para, chars)
-            out.extend(lines)
+            out.extend(_balanced(para, lines, width, width_px))
         return "\n".join(out)
     finally:
         probe.remove()
+
+
+def _balanced(para: str, lines: list[str], width, width_px: float) -> list[str]:
+    """Return ``para`` on as many lines as ``lines`` but of even length (no last line holding
+    one word), when such lines fit ``width_px``; else ``lines``."""
+    n = len(lines)
+    for chars in range(-(-len(para) // n), len(para) + 1):
+        even = textwrap.wrap(para, chars)
+        if len(even) <= n:
+            return even if all(width(line) <= width_px for line in even) else lines
+    return lines
 
 
 def data_label(ax, text: str, xy, **kwargs):
