@@ -18,8 +18,8 @@ from analysis.models import compare
 from analysis.reports import narrative, plotting, wording
 from analysis.data import Dataset
 from analysis.reports.compare_measures import (  # noqa: F401  (re-exported for the notebook and tests)
-    REASON_SHORT, _BOUND_MARK, _fmt, _period_words, indicator_name, _label, payment_figure, payment_table, province_colours, provision_figure,
-    provision_table)
+    REASON_SHORT, _BOUND_MARK, _fmt, _label, _period_words, indicator_name, payment_figure, payment_table,
+    province_colours, provision_figure, provision_table)
 from analysis.reports.params import COMMON, Param
 
 PARAMETERS = {

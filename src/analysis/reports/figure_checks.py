@@ -2,9 +2,10 @@
 
 :func:`problems` returns what is wrong with one figure: two pieces of text whose boxes
 overlap (title on subtitle, axis label on caption, a label on a tick label), text that
-leaves the canvas, and, in a Vietnamese figure, a number written the English way
-(``15.4%``, ``0.09``, ``310,903``: Vietnamese writes ``15,4%``, ``0,09``, ``310.903``).
-and text too small to read at the width the report pages show it. ``tests/test_figure_checks.py`` runs it over every figure kind of every report in both
+leaves the canvas, text too small to read at the width the report pages show a figure,
+and, in a Vietnamese figure, a number written the English way (``15.4%``, ``0.09``:
+Vietnamese writes ``15,4%``, ``0,09`` and groups thousands with a point, ``310.903``).
+``tests/test_figure_checks.py`` runs it over every figure kind of every report in both
 languages (:mod:`analysis.reports.figure_gallery`) and shows that each check fails on a
 planted defect.
 

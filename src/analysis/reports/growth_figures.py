@@ -116,7 +116,7 @@ def _draw_main_curve(ax, ga: GrowthAnalysis, fit) -> tuple[pd.DataFrame, str]:
              "bootstrap)").format(scope=words.scope_name(fit.reference_scope), level=level)
     what += (_("; light band: approximate prediction band for one future figure with the typical denominator "
                "({n}).").format(n=i18n.integer(fit.prediction_n())) if has_pred else
-             _(", binomial sampling only (no scale estimate: df_resid = 0), so far too narrow; no prediction band."))
+             _(", binomial sampling only (no scale estimate: no residual degrees of freedom), so far too narrow; no prediction band."))
     return proj, what
 
 
@@ -191,8 +191,8 @@ def fan_figure(ga: GrowthAnalysis, ds: Dataset):
         caption = _("Each curve is the fitted share of the reference scope under one assumed offset: the logit by "
                     "which the other scope's figures sit above the reference scope's at the same date (negative = "
                     "below). The offsets are set by the user, not estimated; the data cannot tell them apart. Thin "
-                    "bands: binomial sampling only where df_resid = 0 (far too narrow); the spread between curves is "
-                    "the dominant uncertainty.")
+                    "bands: binomial sampling only where no residual degrees of freedom are left (far too narrow); "
+                    "the spread between curves is the dominant uncertainty.")
     refused = [c for c in ga.grid if c.fit is None]
     if refused:
         caption += " " + _("{n} assumption(s) could not be fitted.").format(n=len(refused))
@@ -265,8 +265,8 @@ def time_to_target_figure(ga: GrowthAnalysis, ds: Dataset):
     caption = " ".join([_(
         "One row per fit: the main fit asked for (refused when the data cannot identify it) and each assumed scope "
         "offset of the sensitivity grid. The distribution within a row is parametric-bootstrap sampling uncertainty "
-        "only (binomial only where df_resid = 0); the differences between rows come from assumptions the data "
-        "cannot check. t* = (logit(target) - intercept) / slope; no date when the slope is not positive or the "
+        "only (binomial only where no residual degrees of freedom are left); the differences between rows come "
+        "from assumptions the data cannot check. t* = (logit(target) - intercept) / slope; no date when the slope is not positive or the "
         "curve passed the target before the latest figure."), _assumptions(ga), citation(ds, ga.sources)])
     plotting.finish(fig, title=title, caption=caption,
                     subtitle=_("Shape: bootstrap distribution; dot and line: estimate and 95% interval"))
