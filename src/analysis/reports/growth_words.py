@@ -101,8 +101,12 @@ def refusal(message: str, data: growth.GrowthData | None) -> str:
     counts = "; ".join(_("{scope}: {n} exact figure(s)").format(scope=plotting.scope_label(s),
                                                                 n=int((exact["scope"] == s).sum()))
                        for s in dict.fromkeys(frame["scope"]))
-    if "has rank" in message or "no residual" in message:
+    if "slope is not identified" in message:
+        why = _("the exact figures do not span two dates, so the slope is not identified")
+    elif "has rank" in message:
         why = _("growth over time cannot be separated from the difference between scopes")
+    elif "no residual" in message:
+        why = _("there are no more figures than parameters, so nothing is left to measure the uncertainty")
     elif "no exact online-rate figure" in message:
         why = _("bounds alone cannot place a curve")
     else:
