@@ -208,7 +208,11 @@ def wrap_axis_labels(fig) -> None:
 def empty_panel(ax, message: str) -> None:
     """Blank ``ax`` and write ``message`` in it: used when the data cannot answer."""
     ax.set_axis_off()
-    ax.text(0.5, 0.5, "\n".join(textwrap.wrap(_t(message), 70)), ha="center", va="center",
+    text = _t(message)
+    n = len(textwrap.wrap(text, 70))
+    # Lines of even length (no last line holding one word), at most 70 characters.
+    width = next((w for w in range(max(1, -(-len(text) // max(n, 1))), 71) if len(textwrap.wrap(text, w)) <= n), 70)
+    ax.text(0.5, 0.5, "\n".join(textwrap.wrap(text, width)), ha="center", va="center",
             fontsize=11, color="#444444", transform=ax.transAxes)
 
 
