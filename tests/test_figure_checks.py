@@ -110,3 +110,9 @@ def test_planted_tiny_text_is_found():
     fig, ax = _clean_figure()
     ax.text(2, 40, "nguồn: chú thích rất nhỏ", fontsize=5)
     assert [p.kind for p in figure_checks.problems(fig, "vi")] == ["too_small"]
+
+
+def test_planted_repeated_tick_labels_are_found():
+    fig, ax = _clean_figure()
+    ax.set_xticks([1, 1.5, 2, 2.5, 3], ["1", "2", "2", "3", "3"])  # a format rounding 1.5 to 2
+    assert [p.kind for p in figure_checks.problems(fig, "vi")] == ["repeated_ticks"]

@@ -142,9 +142,25 @@ def too_small(fig) -> list[Problem]:
             for t in _texts(fig) if t.get_fontsize() * scale < MIN_DISPLAY_PX]
 
 
+def repeated_ticks(fig) -> list[Problem]:
+    """Return one problem per axis of ``fig`` whose drawn tick labels repeat one text (a date
+    axis with nothing on it read "Jan 1970" nine times; a rounding format can print "0 0 0")."""
+    fig.draw(figure_layout.renderer_of(fig))
+    out = []
+    for ax in fig.axes:
+        if not (ax.axison and ax.get_visible()):
+            continue
+        for axis in (ax.xaxis, ax.yaxis):
+            labels = [t.label1.get_text() for t in axis._update_ticks() if t.label1.get_visible()]
+            labels = [s for s in labels if s.strip()]
+            if len(labels) != len(set(labels)):
+                out.append(Problem("repeated_ticks", f"tick labels {labels}"))
+    return out
+
+
 def problems(fig, lang: str) -> list[Problem]:
     """Return every problem of ``fig`` drawn in ``lang`` (empty when it reads cleanly)."""
-    out = overlaps(fig) + outside(fig) + too_small(fig)
+    out = overlaps(fig) + outside(fig) + too_small(fig) + repeated_ticks(fig)
     if lang == "vi":
         out += english_numbers(fig)
     return out

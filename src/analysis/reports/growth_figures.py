@@ -208,9 +208,10 @@ def fan_figure(ga: GrowthAnalysis, ds: Dataset):
 def _ttt_row(ax, i: int, label: str, fit, refusal, ga: GrowthAnalysis) -> dict:
     """Draw one row of the time-to-target figure; return its plotted record."""
     target = ga.p.target_pct
-    # Two short lines at most: one long line ran past the right edge of the axes.
-    note = lambda text: ax.text(0.01, i, "\n".join(textwrap.wrap(textwrap.shorten(text, 170), 85)),  # noqa: E731
-                                transform=ax.get_yaxis_transform(), fontsize=7, va="center", color="#555555")
+    # Three lines at most, on a light background (the row's gridline ran through the text).
+    note = lambda text: ax.text(0.01, i, "\n".join(textwrap.wrap(textwrap.shorten(text, 330), 110)),  # noqa: E731
+                                transform=ax.get_yaxis_transform(), fontsize=7, va="center", color="#555555",
+                                bbox=dict(boxstyle="round,pad=0.2", fc="white", ec="none", alpha=0.9))
     if fit is None:
         note(_("refused: {reason}").format(reason=words.refusal(refusal or "", ga.data)))
         return {"assumption": label, "date": None, "low": None, "high": None, "note": "refused"}
@@ -262,6 +263,9 @@ def time_to_target_figure(ga: GrowthAnalysis, ds: Dataset):
     plotting.date_axis(ax.xaxis)
     ax.set_xlabel(_("Date the fitted reference-scope share reaches {target}").format(target=i18n.percent(target)))
     _latest_line(ax, ga, rows)
+    if all(r["date"] is None for r in rows):  # no date to place: no date axis (it read "Jan 1970" nine times)
+        ax.set_xticks([])
+        ax.set_xlabel(_("No fit reaches a date for {target}: see each row").format(target=i18n.percent(target)))
     caption = " ".join([_(
         "One row per fit: the main fit asked for (refused when the data cannot identify it) and each assumed scope "
         "offset of the sensitivity grid. The distribution within a row is parametric-bootstrap sampling uncertainty "

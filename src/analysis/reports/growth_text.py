@@ -161,13 +161,15 @@ def model_markdown(ga: GrowthAnalysis) -> str:
 
 
 def grid_note(ga: GrowthAnalysis) -> str:
-    """Return why there is no sensitivity fan, in the current language."""
-    if i18n.get_language() == "en" or not ga.grid_note:
-        return ga.grid_note or ""
+    """Return why there is no sensitivity fan, in the current language (scopes by name)."""
+    if not ga.grid_note:
+        return ""
     if ga.p.scope is not None:
         return _("The main fit uses one scope ({scope}), so there are no scope offsets to vary.").format(
             scope=words.scope_name(ga.p.scope))
-    return _("Every exact figure is on one scope: there are no scope offsets to vary.")
+    if ga.grid_note.startswith("Every exact figure is on one scope"):
+        return _("Every exact figure is on one scope: there are no scope offsets to vary.")
+    return words.refusal(ga.grid_note, ga.data)  # the grid itself was refused
 
 
 def target_dates(ga: GrowthAnalysis) -> dict:
