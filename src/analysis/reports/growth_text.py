@@ -133,7 +133,10 @@ def _asked(ga: GrowthAnalysis) -> str:
     if p.scope:
         return _("one scope ({scope})").format(scope=words.scope_name(p.scope))
     if p.offsets:
-        return _("assumed offsets {offsets}").format(offsets=", ".join(p.offsets))
+        offsets = growth.parse_offsets(p.offsets)
+        return _("assumed offsets {offsets}").format(offsets=", ".join(
+            _("{scope} {offset} logit").format(scope=words.scope_name(s), offset=i18n.number(d, 2))
+            for s, d in offsets.items()))
     if ga.data.frame["scope"].nunique() == 1:
         return _("every figure; it has one scope")
     return _("every scope, with scope offsets estimated from the data")

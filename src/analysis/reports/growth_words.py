@@ -1,10 +1,10 @@
 """The growth model's own words, rebuilt in the reader's language from its structured fields.
 
-``analysis.models.growth`` writes its labels, assumptions and refusals in English (they are
-data for logs and JSON). The report never shows those strings in Vietnamese: it rebuilds
-each one here from the fit's fields (scope mode, offsets, scale, counts) or, for a refusal,
-from the kind of refusal and the figures, in the current language. In English the model's
-own text is kept word for word, so nothing is lost.
+``analysis.models.growth`` writes its labels, assumptions and refusals in English with the
+data's codes (they are data for logs and JSON). The report never shows those strings: it
+rebuilds each one here from the fit's fields (scope mode, offsets, scale, counts) or, for a
+refusal, from the kind of refusal and the figures, in the current language, naming scopes
+and options in words.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 import numpy as np
+import pandas as pd
 
 from analysis import i18n
 from analysis.i18n import _
@@ -126,9 +127,7 @@ def no_date_reason(fit: growth.GrowthFit, target: float, reason: str) -> str:
 
 
 def bound_status(status: str) -> str:
-    """Return the outcome of a bound check in the current language."""
-    if _english():
-        return status
+    """Return the outcome of a bound check in the current language (scopes by name)."""
     m = _BOUND_CHECK.match(status)
     if m:
         return _("not checked: no offset relates {scope} to {reference}").format(
@@ -140,21 +139,45 @@ def bound_status(status: str) -> str:
     return status
 
 
-def warnings(fit: growth.GrowthFit) -> list[str]:
-    """Return the fit's warnings: the model's own in English; in Vietnamese the ones the
-    report can rebuild (no scale estimate, mixed scopes, assumed offsets, bounds), each
-    from the fit's fields."""
-    if _english():
-        return list(fit.warnings)
+def _figure_warnings(fit: growth.GrowthFit) -> list[str]:
+    """Return, in words, what placing and using each figure assumed: 'as of' figures without a
+    start, approximate figures, bounds kept out of the fit and how each bound compares."""
     out = []
+    frame = fit.points if "period_type" in fit.points else None
+    if frame is not None:
+        for _i, r in frame[frame["period_type"] == "as_of"].iterrows():
+            out.append(_("{obs} is a cumulative figure whose start is not stated: placed at {date} (an assumption; "
+                         "if it counts from the start of the year, its effective date is months earlier).").format(
+                obs=r["obs_id"], date=i18n.date(pd.Timestamp(r["date"]))))
+        for _i, r in frame[frame["bound"] == "approximate"].iterrows():
+            out.append(_("{obs} is an approximate figure: treated as a point.").format(obs=r["obs_id"]))
+    for _i, b in fit.bound_checks().iterrows():
+        out.append(_("{obs} ({bound} {value}, {scope}) is a bound: kept out of the fit; {status}.").format(
+            obs=b["obs_id"], bound=_("lower bound") if b["bound"] == "lower" else _("upper bound"),
+            value=i18n.percent(b["value_pct"]), scope=plotting.scope_label(b["scope"]),
+            status=bound_status(str(b["status"]))))
+    return out
+
+
+def warnings(fit: growth.GrowthFit) -> list[str]:
+    """Return the fit's warnings in the current language, rebuilt from the fit's fields (no
+    scale estimate, mixed scopes, assumed offsets, placed and bound figures) so that scopes
+    and options are named in words; the model's own English, with codes, stays in its JSON."""
+    out = _figure_warnings(fit)
     if fit.df_resid < 1:
         w = fit.points["denominator"].astype(float).to_numpy()
-        out.append(_("df_resid = 0: the curve passes exactly through the {n} fitted figures, so there is no scale "
-                     "estimate. The scale is fixed at 1 (binomial sampling only): with {low} to {high} dossiers per "
-                     "figure the intervals ignore extra-binomial variation (differences between reports, periods "
-                     "and definitions), which is certainly far larger. Read them as a lower limit on the "
-                     "uncertainty; no prediction interval is given.").format(
+        out.append(_("No residual degrees of freedom: the curve passes exactly through the {n} fitted figures, so "
+                     "there is no scale estimate. The scale is fixed at 1 (binomial sampling only): with {low} to "
+                     "{high} dossiers per figure the intervals ignore extra-binomial variation (differences between "
+                     "reports, periods and definitions), which is certainly far larger. Read them as a lower limit "
+                     "on the uncertainty; no prediction interval is given.").format(
             n=len(fit.points), low=i18n.integer(np.nanmin(w)), high=i18n.integer(np.nanmax(w))))
+    elif not fit.scale_method.startswith("pearson"):
+        out.append(_("Scale fixed at 1 by request (binomial sampling only): the intervals ignore extra-binomial "
+                     "variation."))
+    elif fit.df_resid < 5:
+        out.append(_("Only {n} residual degree(s) of freedom: the scale estimate is very uncertain (intervals use "
+                     "Student t with that many degrees of freedom).").format(n=i18n.integer(fit.df_resid)))
     if fit.points["scope"].nunique() > 1:
         out.append(_("The fit mixes {n} scopes; the curve is that of {scope}.").format(
             n=fit.points["scope"].nunique(), scope=plotting.scope_label(fit.reference_scope)))
