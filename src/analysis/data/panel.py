@@ -310,13 +310,14 @@ def confounding_policies(policies: pd.DataFrame, province: str, policy_date,
         days = (when - d0).days
         rel = (_("{days} days after").format(days=days) if days >= 0
                else _("{days} days before").format(days=-days))
-        msg = (_("{name} ({policy_id}, {level}) effective {when}, {rel} the policy date {d0}, inside the "
+        msg = (_("{name} ({level}) effective {when}, {rel} the policy date {d0}, inside the "
                  "analysis window {first}..{last}: its effect cannot be separated from the discount's by a "
                  "before/after comparison.") if pd.notna(p["date_effective"]) else
-               _("{name} ({policy_id}, {level}) adopted {when}, {rel} the policy date {d0}, inside the "
+               _("{name} ({level}) adopted {when}, {rel} the policy date {d0}, inside the "
                  "analysis window {first}..{last}: its effect cannot be separated from the discount's by a "
                  "before/after comparison."))
-        out.append(msg.format(name=p["name"], policy_id=p["policy_id"], level=p["level"], when=i18n.date(when),
+        level = {"national": _("national policy"), "provincial": _("provincial policy")}.get(p["level"], p["level"])
+        out.append(msg.format(name=p["name"], policy_id=p["policy_id"], level=level, when=i18n.date(when),
                               rel=rel, d0=i18n.date(d0), first=first_month, last=last_month))
     return out
 

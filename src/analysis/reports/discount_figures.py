@@ -37,7 +37,7 @@ def _sim_caption(inp: PanelInput, scope: str = "discounted") -> str:
     else:
         truth = _("true effect {effect} pp on the discounted procedures").format(
             effect=_signed(t["true_effect_pp_discounted"]))
-    return _("{stamp} data from analysis.models.simulate (seed {seed}), {truth}: not an observation.").format(
+    return _("{stamp} data from the toolkit's panel simulator (seed {seed}), {truth}: not an observation.").format(
         stamp=plotting.simulated_mark(), seed=t["seed"], truth=truth) + " "
 
 
@@ -196,7 +196,7 @@ def scenario_figure(curves: pd.DataFrame, est: Estimates, mde_did_pp: float, ds:
     ax.set_xlabel(_("Discount for online submission (% of the in-person fee)"))
     ax.set_ylabel(_("Online share of the discounted procedures (%)"))
     ax.legend(loc="upper left", fontsize=8)
-    caption = (_("{stamp}, not an estimate: no published price elasticity of channel choice exists (DOMAIN.md), so "
+    caption = (_("{stamp}, not an estimate: no published price elasticity of channel choice exists (project domain notes), so "
                  "the response is an assumed change in logit(online share) per 10 points of discount.").format(
                    stamp=_(plotting.STAMPS["scenario"])) + " " + _sim_caption(inp)
                + _("Baseline: the discounted procedures' share without the discount ({share}; the DiD's prediction, "

@@ -45,7 +45,7 @@ def power_table(inp: PanelInput, policy: PolicyInfo, n_sims: int, seed: int) -> 
         variants = [(spec, _("estimated from the pre-period"))]
         if design == "its":
             variants += [(power.PowerSpec(**{**spec.__dict__, "noise_sd": sd, "rho": ASSUMED_RHO}),
-                          _("assumed (METHODS.md; autocorrelation {rho})").format(rho=i18n.number(ASSUMED_RHO, 2)))
+                          _("assumed (project methods notes; autocorrelation {rho})").format(rho=i18n.number(ASSUMED_RHO, 2)))
                          for sd in ASSUMED_PROVINCE_NOISE]
         for sp, src in variants:
             r = power.mde(sp)
@@ -151,7 +151,7 @@ def _describe_its(its_rows: pd.DataFrame, share: float) -> str:
               "to gain about {need} pp each").format(share=i18n.percent(100 * share, 0),
                                                      mde=i18n.number(its_row["mde_pp"], 1, trim=False),
                                                      need=i18n.number(need, 0))
-    return text + (_(": more than the largest effect of any nudge in the related evidence (about 14 pp, DOMAIN.md), "
+    return text + (_(": more than the largest effect of any nudge in the related evidence (about 14 pp, project domain notes), "
                      "so the province-wide series cannot be expected to detect this discount.") if need > 14 else ".")
 
 

@@ -156,7 +156,6 @@ TEXTS = {
         "Model: `logit(share) = intercept + slope × years (+ scope offset)`, a binomial GLM with the dossier "
         "counts as weights (a fractional logit when a figure gives only a rate). Bounds ('more than 44%') are not "
         "fitted; they are checked against the curve afterwards."),
-    "parameters": N_("## Parameters"),
     "load": N_("## Load inputs\n\nEvery table goes through the validating loader; the online-rate figures of the "
                "province are then placed in time (an interval at its midpoint, a cumulative figure at its end date "
                "unless `as_of_placement` says otherwise)."),
