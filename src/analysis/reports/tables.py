@@ -204,14 +204,14 @@ class Table:
     """A reader's table: one or more GT tables shown one under the other (``gts``), and the
     prepared frames they show (``frames``, for tests)."""
 
-    def __init__(self, gts: list, frames: list[pd.DataFrame]):
-        self.gts, self.frames = gts, frames
+    def __init__(self, gts: list, frames: list[pd.DataFrame], labels: list[str] | None = None):
+        self.gts, self.frames, self.labels = gts, frames, labels or []
 
     def _repr_html_(self) -> str:
         return "\n".join(g.as_raw_html() for g in self.gts)
 
-    def __repr__(self) -> str:  # a plain-text front end: the headers only, never a pandas repr
-        return " | ".join(str(c) for f in self.frames for c in f.columns)
+    def __repr__(self) -> str:  # a plain-text front end: the translated headers, never a pandas repr
+        return " | ".join(self.labels)
 
 
 def table(frame: pd.DataFrame, *, kinds: dict | None = None, headers: dict | None = None,
@@ -251,7 +251,7 @@ def table(frame: pd.DataFrame, *, kinds: dict | None = None, headers: dict | Non
         part_notes = (footer if i == len(parts) - 1 else []) + ([_(MISSING_NOTE)] if missing else [])
         gts.append(_gt(part, part_kinds, headers, f"{vn_slug(name)}-{digest}-{i}", part_notes, group))
         frames.append(part)
-    return Table(gts, frames)
+    return Table(gts, frames, [_label(c, headers) for f in frames for c in f.columns])
 
 
 def vn_slug(text: str) -> str:
