@@ -207,6 +207,7 @@ def executed_notebook(path: Path, lang: str) -> Path:
     png = ("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==")
     code = new_code_cell("secret_code = 1 + 1\nprint('hidden source')", outputs=[
         new_output("stream", name="stdout", text="Tỷ lệ: 72,35%\n"),
+        new_output("stream", name="stderr", text="FutureWarning: a library's warning\n"),
         new_output("display_data", data={"image/png": png, "text/plain": "<Figure>"})])
     nb = new_notebook(cells=[new_markdown_cell("# Tổng quan dữ liệu\n\nLink: [source](https://example.org/a)"), code],
                       metadata={"papermill": {"parameters": {"lang": lang}},
@@ -221,6 +222,7 @@ def test_the_report_html_hides_code_loads_nothing_from_the_network_and_has_its_l
     page = out.read_text(encoding="utf-8")
     assert '<html lang="vi">' in page
     assert "secret_code" not in page and "Tỷ lệ: 72,35%" in page and "Tổng quan dữ liệu" in page
+    assert "FutureWarning" not in page  # stderr is for the log, not the reader
     assert network_loads(page) == []
     assert "mathjax" not in page.lower() and "require.min.js" not in page and "mermaid" not in page.lower()
     assert 'href="https://example.org/a"' in page  # links in the prose stay (they load nothing)

@@ -66,12 +66,17 @@ def export_notebook(executed: Path, html_out: Path, title: str, lang: str | None
     ``lang`` is the report's language (default: the notebook's ``lang`` parameter as
     papermill recorded it, else English). Cell ids are renumbered so the same run gives the
     same bytes (papermill gives the cells it inserts random ids, which the HTML prints).
+    What a cell wrote to stderr (library warnings) is left out; errors stay.
     Raises what nbformat raises for an unreadable notebook."""
     import nbformat
 
     nb = nbformat.read(executed, as_version=4)
     for i, cell in enumerate(nb.cells):
         cell["id"] = f"cell-{i}"
+        # Warnings a library prints (stderr) are for the run's log, not for the reader.
+        if "outputs" in cell:
+            cell["outputs"] = [o for o in cell["outputs"] if not (o.get("output_type") == "stream"
+                                                                  and o.get("name") == "stderr")]
     if lang is None:
         lang = nb.metadata.get("papermill", {}).get("parameters", {}).get("lang")
         lang = lang if lang in i18n.LANGS else "en"
