@@ -120,4 +120,5 @@ def test_every_report_reads_clean(notebook, lang, run_notebook, shipped, tmp_pat
     nb, _out = run_notebook(notebook, **_fast_parameters(notebook, shipped, lang))
     executed = tmp_path / notebook
     page = pack_html.export_notebook(executed, tmp_path / "report.html", notebook, lang=lang).read_text("utf-8")
-    assert rc.problems(page, lang) == {}
+    found = rc.problems(page, lang)
+    assert not found, "\n".join(f"{check}: {hit}" for check, hits in found.items() for hit in hits)

@@ -144,9 +144,10 @@ def summary_markdown(ds: Dataset, provinces, pairs: pd.DataFrame, tolerance_days
         comp = pairs[pairs["comparable"]]
         lines.append(_("Comparable pairs:"))
         for _i, p in comp.iterrows():
-            lines.append("- " + _("`{indicator}`: {a} {va} ({pa}) vs {b} {vb} ({pb}), scope *{scope}*.").format(
-                indicator=p["indicator_a"], a=p["province_a"], va=_fmt(p["value_a"]), pa=p["period_a"],
-                b=p["province_b"], vb=_fmt(p["value_b"]), pb=p["period_b"], scope=p["scope_a"]))
+            lines.append("- " + _("{indicator}: {a} {va} ({pa}) vs {b} {vb} ({pb}), scope *{scope}*.").format(
+                indicator=wording.indicator_words(ds, p["indicator_a"]), a=p["province_a"], va=_fmt(p["value_a"]),
+                pa=p["period_a"], b=p["province_b"], vb=_fmt(p["value_b"]), pb=p["period_b"],
+                scope=plotting.scope_label(p["scope_a"])))
     else:
         lines.append(_("**Nothing in the data is strictly comparable across these provinces.** The figures below "
                        "show the closest pairs, each marked NOT COMPARABLE with its reasons; they are not a "
@@ -156,7 +157,7 @@ def summary_markdown(ds: Dataset, provinces, pairs: pd.DataFrame, tolerance_days
     codes = pd.Series([c for cs in pairs["reason_codes"] for c in cs]).value_counts()
     if len(codes):
         lines += ["", _("Why pairs are not comparable (number of pairs per reason):"), ""]
-        lines += [f"- `{c}` ({i18n.integer(n_)}): {reason_text(c)}" for c, n_ in codes.items()]
+        lines += [f"- {reason_text(c)} ({i18n.integer(n_)})" for c, n_ in codes.items()]
     return "\n".join(lines)
 
 

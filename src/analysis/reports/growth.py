@@ -158,7 +158,7 @@ TEXTS = {
         "fitted; they are checked against the curve afterwards."),
     "load": N_("## Load inputs\n\nEvery table goes through the validating loader; the online-rate figures of the "
                "province are then placed in time (an interval at its midpoint, a cumulative figure at its end date "
-               "unless `as_of_placement` says otherwise)."),
+               "unless the report's parameters say otherwise)."),
     "chronology": N_("### The figures, in time order\n\nRead this before any curve: the order in which figures "
                      "were reported is not the order of what they measure, and a change of scope can look like a "
                      "fall."),

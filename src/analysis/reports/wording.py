@@ -64,6 +64,22 @@ def indicator_title(title: str) -> str:
     return _(title)
 
 
+def indicator_words(ds, code: str) -> str:
+    """Return indicator ``code`` as a reader reads it in the current language: its title from
+    the data's indicator table, or for a national index figure (``index766_GROUP``) the
+    index and the group's title; the code itself when neither knows it."""
+    titles = ds.indicators.set_index("indicator")["title"]
+    if code in titles.index:
+        return indicator_title(titles[code])
+    if code.startswith("index766_"):
+        from analysis.data.portal.groups import TOTAL, group_title
+
+        group = code.removeprefix("index766_")
+        return _("National index (Decision 766): {group}").format(
+            group=_(group_title(TOTAL if group == "total" else group)))
+    return code
+
+
 def unit_label(unit: str) -> str:
     """Return ``unit`` as shown after a number ("%" or a translated word; the code if unknown)."""
     return _(UNITS[unit]) if unit in UNITS and unit != "percent" else UNITS.get(unit, unit)
