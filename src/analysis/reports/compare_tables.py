@@ -63,8 +63,18 @@ def derived_table(derived: pd.DataFrame) -> pd.DataFrame:
         has = pd.notna(r["value"])
         rows.append({"indicator": wording.indicator_title(r["title"]), "province": r["province"],
                      "value": _figure(r) if has else None,
-                     "notes": " ".join(c["text"] for c in r["caveats"]) or None})
+                     "notes": " ".join(_caveat(c, r) for c in r["caveats"]) or None})
     return pd.DataFrame(rows, columns=["indicator", "province", "value", "notes"])
+
+
+def _caveat(caveat: dict, row) -> str:
+    """Return a derived share's caveat in words in the current language (the model writes
+    English with scope codes)."""
+    if caveat.get("code") == "mixed_scope_inputs":
+        scopes = _(" vs ").join(plotting.scope_short(c) for c in str(row["scope"]).split("+"))
+        return _("Divides figures from different scopes ({scopes}).").format(scopes=scopes)
+    code = caveat.get("code")
+    return compare_report.reason_text(code) if code in compare_report.REASON_TEXTS else caveat["text"]
 
 
 _AS_OF = re.compile(r"^as of (?P<date>\d{2}/\d{2}/\d{4})$")

@@ -24,6 +24,7 @@ UNITS = {
     "accounts": N_("accounts"), "cards": N_("cards"), "lookups": N_("lookups"), "records": N_("records"),
     "documents": N_("documents"), "certificates": N_("certificates"), "resolutions": N_("resolutions"),
     "notifications": N_("notifications"),
+    "lookups per dossier": N_("lookups per dossier"),  # a derived share's unit (models/compare/derived.py)
 }
 
 #: The titles of data/indicators.csv, marked for translation (the CSV stays the English
@@ -56,6 +57,12 @@ INDICATOR_TITLES = [
     N_("PAPI rank change"), N_("Agencies on the document system (%)"), N_("Documents processed online"),
     N_("Agencies using digital signatures (%)"), N_("Digital certificates issued"),
     N_("Officials using official e-mail (%)"),
+    # The derived shares of the comparison report (models/compare/derived.py).
+    N_("Full-process share of online provision (%)"), N_("Full-process online as a share of published procedures (%)"),
+    N_("Online services provided per published procedure (%)"),
+    N_("Procedures with online payment enabled, as a share of published procedures (%)"),
+    N_("Departments with online payment above 65%, as a share of departments (%)"),
+    N_("Population-database lookups per dossier received"),
 ]
 
 
