@@ -48,7 +48,8 @@ th { background: #f0f0f0; }
 .ok { color: #006d2c; font-weight: bold; }
 .failed { color: #b30000; font-weight: bold; }
 tr.run-failed td { background: #fde0dd; }
-.thumbs { display: grid; grid-template-columns: repeat(auto-fill, minmax(15em, 1fr)); gap: 0.8em; margin: 0.5em 0 1.2em; }
+.thumbs { display: grid; grid-template-columns: repeat(auto-fill, minmax(15em, 1fr)); gap: 0.8em;
+  align-items: start; margin: 0.5em 0 1.2em; }
 figure.thumb { margin: 0; border: 1px solid #ddd; padding: 0.4em; background: #fff; }
 figure.thumb img { width: 100%; height: auto; display: block; }
 figcaption { font-size: 0.85em; }

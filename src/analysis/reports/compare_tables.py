@@ -15,6 +15,7 @@ import re
 import pandas as pd
 
 from analysis.i18n import N_, _
+from analysis.models import compare
 from analysis.reports import compare as compare_report, plotting, wording
 
 #: Column headers (translated by tables.table).
@@ -93,7 +94,8 @@ def _pair_side(ds, pairs_row, side: str, titles: dict) -> str:
         m = _AS_OF.match(period)
         period = _("as of {date}").format(date=m.group("date")) if m else period
         value = wording.format_value(row) if pd.notna(row["value"]) else "—"
-        figure = f"{value} ({plotting.scope_short(pairs_row[f'scope_{side}'])}; {period})"
+        scopes = "+".join(plotting.scope_short(c) for c in str(pairs_row[f"scope_{side}"]).split("+"))
+        figure = f"{value} ({scopes}; {period})"
     code = pairs_row[f"indicator_{side}"]
     return f"{pairs_row[f'province_{side}']}: {wording.indicator_title(titles.get(code, code))} = {figure}"
 
@@ -103,6 +105,9 @@ def pairs_table(ds, pairs: pd.DataFrame, *, with_verdict: bool = False) -> pd.Da
     then a verdict column leads): the two figures in words and why, in the current language."""
     titles = ds.indicators.set_index("indicator")["title"].to_dict()
     shown = pairs if with_verdict else pairs[~pairs["comparable"]]
+    if len(shown) and (shown["kind"] == "derived").any():  # derived shares are titled by the model
+        names = sorted(set(shown["province_a"]) | set(shown["province_b"]))
+        titles |= compare.derive_shares(ds, names).drop_duplicates("indicator").set_index("indicator")["title"].to_dict()
     why = compare_report.not_comparable_table(shown.assign(comparable=False))["why"].tolist()
     rows = []
     for (_i, p), reason in zip(shown.iterrows(), why):
