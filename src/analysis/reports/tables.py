@@ -9,7 +9,7 @@
   no index column, "yes"/"no" for True/False, an em dash for a missing value with one
   footnote saying what it means;
 * a long text repeated in several rows (one "why" paragraph row after row) written once,
-  as a numbered footnote the rows point to;
+  as a numbered footnote the rows point to (never in the first column, which names the row);
 * a wide table split into parts that fit the page (the first column repeated in each),
   and a one-row table turned into a list of (label, value).
 
@@ -123,7 +123,7 @@ def _prepare(frame: pd.DataFrame, kinds: dict | None, values: dict | None = None
             out[c] = pd.to_numeric(out[c], errors="coerce").astype("float64")
             continue
         texts = out[c].map(lambda v: None if _missing(v) else _cell_text(v))
-        counts = texts.value_counts()
+        counts = texts.value_counts() if c != out.columns[0] else pd.Series(dtype=int)  # the key column stays
         for text, n in counts.items():
             if n >= 2 and len(text) >= LONG_TEXT and len(out) > 2:
                 notes.setdefault(text, len(notes) + 1)
