@@ -128,3 +128,12 @@ def test_manifest_records_the_lock_files_hash(tmp_path):
     lock.write_text("pandas==3.1.1\n")
     assert manifest.package_versions(lock)["requirements.lock"] == hashlib.sha256(lock.read_bytes()).hexdigest()
     assert manifest.package_versions(tmp_path / "none.lock")["requirements.lock"] == "absent"
+
+
+def test_setup_installs_the_lock_then_the_package_without_dependencies():
+    make = (ROOT / "Makefile").read_text()
+    recipe = make.split("$(STAMP): pyproject.toml $(LOCK)", 1)[1].split("\n\n", 1)[0]
+    lock_step = recipe.index("pip install --quiet -r $(LOCK)")
+    assert lock_step < recipe.index("pip install --quiet --no-deps -e .")
+    assert "'.[dev]'" not in recipe  # nothing resolved afresh at set-up
+    assert re.search(r"^lock: .*\n\t\$\(BIN\)/pip-compile .*--extra dev", make, re.M)
