@@ -10,7 +10,8 @@ body { font-family: "Noto Sans", "DejaVu Sans", Helvetica, Arial, sans-serif; ma
 header { display: flex; justify-content: space-between; align-items: baseline; gap: 1em; }
 h1 { margin-bottom: 0.2em; }
 h2 { border-bottom: 2px solid #ddd; padding-bottom: 0.2em; margin-top: 2em; }
-.lang-switch a { border: 1px solid #888; border-radius: 4px; padding: 0.2em 0.6em; text-decoration: none; }
+.lang-switch a { border: 1px solid #888; border-radius: 4px; padding: 0.2em 0.6em; text-decoration: none;
+  white-space: nowrap; }
 .meta { color: #555; font-size: 0.9em; }
 nav.toc { background: #f6f6f6; border: 1px solid #ddd; padding: 0.5em 1em; font-size: 0.95em; }
 nav.toc ul { margin: 0.2em 0; }
