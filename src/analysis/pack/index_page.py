@@ -320,8 +320,7 @@ def _figure(pack_dir: Path, fig: dict, t: dict) -> list[str]:
     img = files.get("png") or files.get("svg")
     out = ['<figure class="thumb">']
     if img:
-        out.append(f'<a href="{_e(img)}"><img src="{_e(img)}" alt="{_e(alt or caption or fig["name"])}" '
-                   f'loading="lazy"></a>')
+        out.append(f'<a href="{_e(img)}"><img src="{_e(img)}" alt="{_e(alt or caption or fig["name"])}"></a>')
     links = " ".join(f'<a href="{_e(p)}">{_e(k.upper())}</a>' for k, p in sorted(files.items()))
     out.append(f'<figcaption><details><summary>{t["caption"]}</summary><p>{_e(caption)}</p>'
                f'<p class="files">{links}</p></details></figcaption></figure>')
