@@ -166,6 +166,15 @@ def _format_value(v, kind: str | None, decimals: int) -> str:
     return i18n.number(value, places, trim=False) + suffix
 
 
+_NUMBER_TEXT = re.compile(r"^[<>≈~]?\s*[-−+]?\d[\d.,\s]*(%|/\d[\d.,]*)?$")
+
+
+def _numeric_text(col: pd.Series) -> bool:
+    """Return whether every value of a text column is a number written as text."""
+    values = [str(v).strip() for v in col if not _missing(v) and str(v).strip() != MISSING]
+    return bool(values) and all(_NUMBER_TEXT.match(v) for v in values)
+
+
 def _gt(frame: pd.DataFrame, col_kinds: dict, headers: dict | None, table_id: str, notes: list[str],
         group: str | None = None):
     """Return the GT table of ``frame`` (prepared) with numbers formatted by kind and the
@@ -179,6 +188,8 @@ def _gt(frame: pd.DataFrame, col_kinds: dict, headers: dict | None, table_id: st
             continue
         kind = col_kinds.get(c)
         if not pd.api.types.is_float_dtype(frame[c]):
+            if _numeric_text(frame[c]):  # figures already written as text ("63,43/100", "13/34") align like numbers
+                g = g.cols_align(align="right", columns=c)
             continue
         places, suffix = KINDS.get(kind, (decimals_for(frame[c]), ""))
         g = g.fmt_number(columns=c, decimals=places, scale_by=100 if kind == "share" else 1,
