@@ -89,12 +89,17 @@ def reprs(html: str) -> list[str]:
     return out
 
 
-MISSING = re.compile(r"(?<![\w-])(NaN|nan|None|NaT|<NA>)(?![\w-])")
+MISSING = re.compile(r"(?<![\w-])(NaN|nan|NaT|<NA>)(?![\w-])")
+#: Python's None as a value (after "=", ":", "(" or ",", or alone in a cell), not the English
+#: word at the start of a sentence ("None of the pairs ...").
+NONE = re.compile(r"(?:[=:(,]\s*|^\s*)None(?![\w-])(?!\s+of\b)")
 
 
 def missing_values(html: str) -> list[str]:
-    """NaN, nan, None, NaT or <NA> written as a word anywhere a reader sees."""
-    return _hits(MISSING, _visible(parse(html)))
+    """NaN, nan, NaT or <NA> written as a word, or None as a value, anywhere a reader sees."""
+    page = parse(html)
+    out = _hits(MISSING, _visible(page))
+    return out + [t.strip()[:60] for t in page.text + page.cells if NONE.search(t)]
 
 
 SHAPE = re.compile(r"\d+\s+rows?\s*×\s*\d+\s+columns?")

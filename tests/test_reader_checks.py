@@ -27,6 +27,7 @@ PLANTED = [
     ("missing", "<table><tr><td>NaN</td></tr></table>", "en"),
     ("missing", "<p>44% (province-wide, nan; 2023)</p>", "en"),
     ("missing", "<p>panel = None</p>", "en"),
+    ("missing", "<table><tr><td>None</td></tr></table>", "en"),
     ("shape", "<p>70 rows × 6 columns</p>", "en"),
     ("alt", '<img src="data:image/png;base64,AAAA" alt="No description has been provided for this image">', "en"),
     ("alt", '<img src="a.png">', "en"),
@@ -65,6 +66,10 @@ def test_vietnamese_only_checks_leave_an_english_page_alone():
     assert {"english_number", "english_or_code"} <= set(rc.problems(_plant(CLEAN_VI, "<p>Online dossier rate</p>"
                                                                            "<table><tr><td>0.09</td></tr></table>"),
                                                                     "vi"))
+
+
+def test_none_as_an_english_word_is_not_a_missing_value():
+    assert rc.missing_values(_plant(CLEAN_EN, "<p>None of the pairs is comparable.</p>")) == []
 
 
 def test_a_vietnamese_thousand_and_a_date_are_not_english_numbers():
