@@ -337,8 +337,8 @@ def policy_match_warnings(policies: pd.DataFrame, province: str, policy_date, ro
         known = ", ".join(f"{p.policy_id} ({i18n.date(p.date_effective if pd.notna(p.date_effective) else p.date_adopted)})"
                           for p in mine.itertuples()
                           if pd.notna(p.date_effective) or pd.notna(p.date_adopted)) or "none"
-        return [_("no policy of {province} in data/policies.csv is dated {date} (known: {known}); check the "
-                  "policy date").format(province=province, date=i18n.date(d0), known=known)]
+        return [_("no policy of {province} in the project's policy table is dated {date} (known: {known}); "
+                  "check the policy date").format(province=province, date=i18n.date(d0), known=known)]
     out = []
     n_disc = int(rows.groupby("procedure")["discounted"].first().sum())
     for p in match.itertuples():
