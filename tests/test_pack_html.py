@@ -223,6 +223,7 @@ def test_the_report_html_hides_code_loads_nothing_from_the_network_and_has_its_l
     assert '<html lang="vi">' in page
     assert "secret_code" not in page and "Tỷ lệ: 72,35%" in page and "Tổng quan dữ liệu" in page
     assert "FutureWarning" not in page  # stderr is for the log, not the reader
+    assert "<title>Tổng quan dữ liệu</title>" in page  # the report's heading, not the run's name
     assert network_loads(page) == []
     assert "mathjax" not in page.lower() and "require.min.js" not in page and "mermaid" not in page.lower()
     assert 'href="https://example.org/a"' in page  # links in the prose stay (they load nothing)
