@@ -10,20 +10,29 @@ PARAMS ?= packs/default.yaml
 JOBS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help setup test test-fast pack lab validate benchmark strip messages clean
+.PHONY: help setup lock test test-fast pack lab validate benchmark strip messages clean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  %-12s %s\n", $$1, $$2}'
 
-$(STAMP): pyproject.toml
+LOCK := requirements.lock
+
+# Exact versions from the lock file first (so next year's pack draws with this year's
+# matplotlib and pandas), then the package itself without letting pip pick new versions.
+$(STAMP): pyproject.toml $(LOCK)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip 2>&1 | grep -v '^WARNING: Location' || true
-	$(BIN)/python -m pip install --quiet -e '.[dev]' 2>&1 | grep -v '^WARNING: Location' || true
+	$(BIN)/python -m pip install --quiet -r $(LOCK) 2>&1 | grep -v '^WARNING: Location' || true
+	$(BIN)/python -m pip install --quiet --no-deps -e . 2>&1 | grep -v '^WARNING: Location' || true
 	$(BIN)/python -c "import analysis, pandas, statsmodels, papermill, pandera"
 	$(BIN)/python -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python (p06-analysis)"
 	touch $(STAMP)
 
 setup: $(STAMP) ## Create .venv/ and install the package, its tools and the Jupyter kernel
+
+lock: $(STAMP) ## Regenerate requirements.lock (exact versions) from pyproject.toml and its dev extra
+	$(BIN)/pip-compile --quiet --extra dev --strip-extras --no-emit-index-url --no-emit-find-links \
+		--output-file $(LOCK) pyproject.toml
 
 test: $(STAMP) ## Run the whole test suite (data, units, statistics by simulation, notebooks)
 	$(BIN)/python -m pytest -n 2 -q

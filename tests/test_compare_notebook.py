@@ -25,8 +25,8 @@ def _outputs_text(nb) -> str:
 
 #: The notebook's section headings in each language, in their order.
 HEADINGS = {
-    "en": ("## Parameters", "## Load inputs", "## Model", "## Figures", "## What this does not show"),
-    "vi": ("## Tham số", "## Nạp dữ liệu đầu vào", "## Mô hình", "## Biểu đồ",
+    "en": ("## Load inputs", "## Model", "## Figures", "## What this does not show"),
+    "vi": ("## Nạp dữ liệu đầu vào", "## Mô hình", "## Biểu đồ",
            "## Những điều báo cáo này không cho thấy"),
 }
 

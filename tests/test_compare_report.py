@@ -15,8 +15,8 @@ PROVINCES = ["Nghệ An", "Hòa Bình"]
 
 #: The notebook's section headings in each language, in their order.
 HEADINGS = {
-    "en": ("## Parameters", "## Load inputs", "## Model", "## Figures", "## What this does not show"),
-    "vi": ("## Tham số", "## Nạp dữ liệu đầu vào", "## Mô hình", "## Biểu đồ",
+    "en": ("## Load inputs", "## Model", "## Figures", "## What this does not show"),
+    "vi": ("## Nạp dữ liệu đầu vào", "## Mô hình", "## Biểu đồ",
            "## Những điều báo cáo này không cho thấy"),
 }
 
@@ -127,7 +127,8 @@ def test_lineage_text_names_the_merger(shipped):
     md = compare_report.lineage_markdown(shipped, ["Hòa Bình", "Phú Thọ", "Nghệ An"])
     assert "Hòa Bình** ceased to exist after 30 Jun 2025" in md
     assert "Phú Thọ** absorbed" in md and "Vĩnh Phúc" in md
-    assert "locality_reform" in md
+    assert "Counts across the reform are flagged and not compared" in md
+    assert "locality_reform" not in md and "province_ceased" not in md  # flags in words, not codes
 
 
 def test_notebook_is_committed_without_outputs_and_is_thin(monkeypatch):
@@ -142,8 +143,8 @@ def test_notebook_is_committed_without_outputs_and_is_thin(monkeypatch):
     src = "".join(c.source for c in code)
     keys = [k for k in compare_report.TEXTS if f'compare_report.text("{k}"' in src]
     assert keys == list(compare_report.TEXTS)  # every text is shown, in the catalog's order
-    # the parameters through narrative.parameters (no build folder), never `p` itself
-    assert "narrative.parameters(p)" in src and not [c for c in code if c.source.splitlines()[-1:] == ["p"]]
+    # the parameters in words at the end (show.run_note: no build folder), never `p` itself
+    assert code[-1].source == "show.run_note(p)" and not [c for c in code if c.source.splitlines()[-1:] == ["p"]]
     for lang, heads in HEADINGS.items():
         monkeypatch.setattr(i18n, "_current", lang)
         shown = "".join(compare_report.text(k) for k in keys)

@@ -29,8 +29,9 @@ def test_committed_without_outputs_and_with_a_parameters_cell():
     src = "".join(c.source for c in code)
     keys = [k for k in dr.TEXTS if f'dr.text("{k}"' in src]
     heads = "".join(dr.TEXTS[k] for k in keys)
-    for h in ("## Parameters", "## Load inputs", "## Model", "## Figures", "## What this does not show"):
+    for h in ("## Load inputs", "## Model", "## Figures", "## What this does not show"):
         assert h in heads
+    assert code[-1].source == "show.run_note(p)"  # the parameters in words, at the end
     # the power section comes before the estimate
     assert heads.index("power first") < heads.index("the estimate")
     assert not [c for c in nb.cells if c.cell_type == "markdown"]  # no prose outside the catalog

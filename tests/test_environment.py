@@ -76,3 +76,64 @@ def test_notebook_is_committed_clean_and_names_the_kernel(path):
 def test_parameters_cell_matches_the_specification(path):
     declared = set(pm.inspect_notebook(str(path)))
     assert declared == set(params.spec_for(path.stem)), "parameters cell and PARAMETERS spec differ"
+
+
+def _lock() -> dict[str, str]:
+    """Return {distribution: exact version} from requirements.lock."""
+    pins = {}
+    for line in (ROOT / "requirements.lock").read_text().splitlines():
+        m = re.match(r"^([A-Za-z0-9_.\-]+)==(\S+)", line)
+        if m:
+            pins[m.group(1).lower().replace("_", "-")] = m.group(2)
+    return pins
+
+
+def _unpinned(declared: dict[str, str], pins: dict[str, str]) -> dict[str, str]:
+    """Return {name: why} for each declared requirement the lock lacks or pins outside its range."""
+    from packaging.specifiers import SpecifierSet
+
+    bad = {}
+    for name, spec in declared.items():
+        if name not in pins:
+            bad[name] = "not in requirements.lock"
+        elif not SpecifierSet(spec).contains(pins[name], prereleases=True):
+            bad[name] = f"locked {pins[name]} is outside {spec}"
+    return bad
+
+
+def test_lock_file_pins_every_dependency_of_environment_yml():
+    assert _unpinned(_environment(), _lock()) == {}, "run `make lock` after changing the dependencies"
+
+
+def test_lock_check_catches_a_missing_or_out_of_range_pin():
+    pins = _lock()
+    assert _unpinned({"pandas": ">=2.2", "not-a-package": ">=1"}, pins) == {"not-a-package": "not in requirements.lock"}
+    assert "pandas" in _unpinned({"pandas": ">=99"}, pins)
+
+
+def test_lock_file_pins_exact_versions_only():
+    lines = [ln for ln in (ROOT / "requirements.lock").read_text().splitlines()
+             if ln.strip() and not ln.lstrip().startswith(("#", "--hash"))]
+    loose = [ln for ln in lines if "==" not in ln and not ln.startswith("--")]
+    assert loose == []
+    assert not any(ln.startswith(("--find-links", "--index-url", "-e ")) for ln in lines), "machine-specific lines"
+
+
+def test_manifest_records_the_lock_files_hash(tmp_path):
+    import hashlib
+
+    from analysis.pack import manifest
+
+    lock = tmp_path / "requirements.lock"
+    lock.write_text("pandas==3.1.1\n")
+    assert manifest.package_versions(lock)["requirements.lock"] == hashlib.sha256(lock.read_bytes()).hexdigest()
+    assert manifest.package_versions(tmp_path / "none.lock")["requirements.lock"] == "absent"
+
+
+def test_setup_installs_the_lock_then_the_package_without_dependencies():
+    make = (ROOT / "Makefile").read_text()
+    recipe = make.split("$(STAMP): pyproject.toml $(LOCK)", 1)[1].split("\n\n", 1)[0]
+    lock_step = recipe.index("pip install --quiet -r $(LOCK)")
+    assert lock_step < recipe.index("pip install --quiet --no-deps -e .")
+    assert "'.[dev]'" not in recipe  # nothing resolved afresh at set-up
+    assert re.search(r"^lock: .*\n\t\$\(BIN\)/pip-compile .*--extra dev", make, re.M)

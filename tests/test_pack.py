@@ -291,7 +291,7 @@ def test_index_page_marks_failed_runs_and_escapes_text(tmp_path):
     page = pack_html.render(tmp_path, manifest)
     assert '<tr class="run-failed" id="run-bad">' in page and "1 failed" in page
     assert "ValueError: &lt;boom&gt;" in page and "Caption &lt;b&gt;x&lt;/b&gt;." in page
-    assert '<img src="figures/f.png" alt="A bar chart.">' in page
+    assert '<a href="figures/f.png"><img src="figures/f.png" alt="A bar chart."></a>' in page
     assert "uncommitted changes" in page
     assert pack_html.render(tmp_path, manifest) == page
 

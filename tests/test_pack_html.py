@@ -207,6 +207,7 @@ def executed_notebook(path: Path, lang: str) -> Path:
     png = ("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==")
     code = new_code_cell("secret_code = 1 + 1\nprint('hidden source')", outputs=[
         new_output("stream", name="stdout", text="Tỷ lệ: 72,35%\n"),
+        new_output("stream", name="stderr", text="FutureWarning: a library's warning\n"),
         new_output("display_data", data={"image/png": png, "text/plain": "<Figure>"})])
     nb = new_notebook(cells=[new_markdown_cell("# Tổng quan dữ liệu\n\nLink: [source](https://example.org/a)"), code],
                       metadata={"papermill": {"parameters": {"lang": lang}},
@@ -221,6 +222,8 @@ def test_the_report_html_hides_code_loads_nothing_from_the_network_and_has_its_l
     page = out.read_text(encoding="utf-8")
     assert '<html lang="vi">' in page
     assert "secret_code" not in page and "Tỷ lệ: 72,35%" in page and "Tổng quan dữ liệu" in page
+    assert "FutureWarning" not in page  # stderr is for the log, not the reader
+    assert "<title>Tổng quan dữ liệu</title>" in page  # the report's heading, not the run's name
     assert network_loads(page) == []
     assert "mathjax" not in page.lower() and "require.min.js" not in page and "mermaid" not in page.lower()
     assert 'href="https://example.org/a"' in page  # links in the prose stay (they load nothing)
@@ -235,3 +238,26 @@ def test_the_report_html_defaults_to_english_and_takes_an_explicit_language(tmp_
     exporter = pack_html.notebook_exporter("en")
     page = pack_html.export_notebook(nb, tmp_path / "b.html", "b", lang="vi", exporter=exporter).read_text(encoding="utf-8")
     assert '<html lang="vi">' in page
+
+
+def test_a_page_reads_parameters_in_words_under_a_real_title(pages):
+    _, _manifest, html = pages
+    vi, en = Elements(html["vi"]), Elements(html["en"])
+    vi_text, en_text = " ".join(vi.text), " ".join(en.text)
+    assert "Tỉnh: Nghệ An" in vi_text and "Các tỉnh: Nghệ An; Hòa Bình" in vi_text
+    assert "Province: Nghệ An" in en_text
+    assert not re.search(r"\bprovinces?: Nghệ", vi_text + en_text)  # codes as labels
+    assert "panel_path" not in vi_text + en_text and "–" not in " ".join(t for t in vi.text if "Tỉnh" in t)
+    h1 = re.search(r"<h1>(.*?)</h1>", html["vi"]).group(1)
+    assert "default" not in h1 and "Bộ biểu đồ" not in h1 and "tỉnh" in h1
+
+
+def test_figures_are_thumbnails_that_open_full_size_with_each_caption_once(pages):
+    pack, _manifest, html = pages
+    page = html["vi"]
+    thumbs = re.findall(r'<a href="([^"]+\.png)"><img src="([^"]+)"', page)
+    assert thumbs and all(a == b for a, b in thumbs)  # each thumbnail links to its own full-size image
+    assert "<figure>" not in page  # every figure is a thumbnail
+    caption = "Nguồn: Cổng Dịch vụ công quốc gia."
+    assert page.count(caption) == len(re.findall(r'<img src="[^"]*lang-vi[^"]*"', page)) > 0  # once per figure
+    assert "<strong>01_data_overview" not in page  # no file name before the caption

@@ -32,8 +32,8 @@ def _run(tmp_path, lang, province="Nghệ An"):
 
 #: The notebook's section headings in each language, in their order.
 HEADINGS = {
-    "en": ("## Parameters", "## Load inputs", "## Model", "## Figures", "## What this does not show"),
-    "vi": ("## Tham số", "## Nạp dữ liệu đầu vào", "## Mô hình", "## Biểu đồ",
+    "en": ("## Load inputs", "## Model", "## Figures", "## What this does not show"),
+    "vi": ("## Nạp dữ liệu đầu vào", "## Mô hình", "## Biểu đồ",
            "## Những điều báo cáo này không cho thấy"),
 }
 
@@ -54,8 +54,8 @@ def test_committed_clean_with_every_text_from_the_catalog(monkeypatch):
     src = "".join(c.source for c in code)
     keys = [k for k in scorecard.TEXTS if f'scorecard.text("{k}"' in src]
     assert keys == list(scorecard.TEXTS)
-    # the parameters through narrative.parameters (no build folder), never `p` itself
-    assert "narrative.parameters(p)" in src and not [c for c in code if c.source.splitlines()[-1:] == ["p"]]
+    # the parameters in words at the end (show.run_note: no build folder), never `p` itself
+    assert code[-1].source == "show.run_note(p)" and not [c for c in code if c.source.splitlines()[-1:] == ["p"]]
     for lang, heads in HEADINGS.items():
         monkeypatch.setattr(i18n, "_current", lang)
         shown = "".join(scorecard.text(k, province="Nghệ An") for k in keys)

@@ -310,13 +310,14 @@ def confounding_policies(policies: pd.DataFrame, province: str, policy_date,
         days = (when - d0).days
         rel = (_("{days} days after").format(days=days) if days >= 0
                else _("{days} days before").format(days=-days))
-        msg = (_("{name} ({policy_id}, {level}) effective {when}, {rel} the policy date {d0}, inside the "
+        msg = (_("{name} ({level}) effective {when}, {rel} the policy date {d0}, inside the "
                  "analysis window {first}..{last}: its effect cannot be separated from the discount's by a "
                  "before/after comparison.") if pd.notna(p["date_effective"]) else
-               _("{name} ({policy_id}, {level}) adopted {when}, {rel} the policy date {d0}, inside the "
+               _("{name} ({level}) adopted {when}, {rel} the policy date {d0}, inside the "
                  "analysis window {first}..{last}: its effect cannot be separated from the discount's by a "
                  "before/after comparison."))
-        out.append(msg.format(name=p["name"], policy_id=p["policy_id"], level=p["level"], when=i18n.date(when),
+        level = {"national": _("national policy"), "provincial": _("provincial policy")}.get(p["level"], p["level"])
+        out.append(msg.format(name=p["name"], policy_id=p["policy_id"], level=level, when=i18n.date(when),
                               rel=rel, d0=i18n.date(d0), first=first_month, last=last_month))
     return out
 
@@ -336,8 +337,8 @@ def policy_match_warnings(policies: pd.DataFrame, province: str, policy_date, ro
         known = ", ".join(f"{p.policy_id} ({i18n.date(p.date_effective if pd.notna(p.date_effective) else p.date_adopted)})"
                           for p in mine.itertuples()
                           if pd.notna(p.date_effective) or pd.notna(p.date_adopted)) or "none"
-        return [_("no policy of {province} in data/policies.csv is dated {date} (known: {known}); check the "
-                  "policy date").format(province=province, date=i18n.date(d0), known=known)]
+        return [_("no policy of {province} in the project's policy table is dated {date} (known: {known}); "
+                  "check the policy date").format(province=province, date=i18n.date(d0), known=known)]
     out = []
     n_disc = int(rows.groupby("procedure")["discounted"].first().sum())
     for p in match.itertuples():

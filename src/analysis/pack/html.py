@@ -59,24 +59,43 @@ def notebook_exporter(lang: str = "en"):
                         template_file=_TEMPLATE_NAME)
 
 
+def _report_heading(nb) -> str | None:
+    """Return the report's own title (its first level-1 Markdown heading, as the notebook
+    displayed it in the reader's language), or None when it shows none."""
+    for cell in nb.cells:
+        texts = [cell.source] if cell.cell_type == "markdown" else [
+            out.get("data", {}).get("text/markdown", "") for out in cell.get("outputs", [])]
+        for text in texts:
+            text = "".join(text) if isinstance(text, list) else text
+            if text.startswith("# "):
+                return text[2:].split("\n", 1)[0].strip()
+    return None
+
+
 def export_notebook(executed: Path, html_out: Path, title: str, lang: str | None = None, exporter=None) -> Path:
-    """Write the executed notebook ``executed`` to ``html_out`` as code-hidden HTML titled
-    ``title``; return ``html_out``.
+    """Write the executed notebook ``executed`` to ``html_out`` as code-hidden HTML titled by
+    the report's own heading (``title``, the run's name, when it shows none); return ``html_out``.
 
     ``lang`` is the report's language (default: the notebook's ``lang`` parameter as
     papermill recorded it, else English). Cell ids are renumbered so the same run gives the
     same bytes (papermill gives the cells it inserts random ids, which the HTML prints).
+    What a cell wrote to stderr (library warnings) is left out; errors stay.
     Raises what nbformat raises for an unreadable notebook."""
     import nbformat
 
     nb = nbformat.read(executed, as_version=4)
     for i, cell in enumerate(nb.cells):
         cell["id"] = f"cell-{i}"
+        # Warnings a library prints (stderr) are for the run's log, not for the reader.
+        if "outputs" in cell:
+            cell["outputs"] = [o for o in cell["outputs"] if not (o.get("output_type") == "stream"
+                                                                  and o.get("name") == "stderr")]
     if lang is None:
         lang = nb.metadata.get("papermill", {}).get("parameters", {}).get("lang")
         lang = lang if lang in i18n.LANGS else "en"
     exporter = exporter or notebook_exporter(lang)
     exporter.language_code = lang
+    title = _report_heading(nb) or title
     body, _resources = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
     Path(html_out).write_text(body, encoding="utf-8")
     return Path(html_out)

@@ -28,7 +28,7 @@ from pathlib import Path
 from analysis import i18n
 from analysis.i18n import N_
 from analysis.pack.page_style import CSS as _CSS
-from analysis.reports import findings as report_findings
+from analysis.reports import findings as report_findings, param_words
 
 #: File name of each language's page. English keeps ``index.html``, the name schedulers,
 #: bookmarks and the ``latest`` link already open; the Vietnamese page sits beside it with
@@ -105,20 +105,11 @@ def _shown(runs: list[dict], lang: str) -> tuple[list[dict], bool]:
 
 
 def _params_text(record: dict, lang: str) -> str:
-    """Return the run's parameters other than ``lang`` as readable text (escaped)."""
-    def show(v):
-        if v is None:
-            return "–"
-        if isinstance(v, list | tuple):
-            return ", ".join(show(x) for x in v)
-        if isinstance(v, bool):  # as written in the parameter file
-            return "true" if v else "false"
-        if isinstance(v, float):
-            return i18n.number(v, 6, lang)
-        return str(v)
-
-    items = [f"{k}: {show(v)}" for k, v in sorted(record["parameters"].items()) if k != "lang"]
-    return _e("; ".join(items)) if items else _(NO_PARAMETERS, lang)
+    """Return the run's parameters other than ``lang`` in words in ``lang`` (escaped):
+    "Tỉnh: Nghệ An", not ``province: Nghệ An``; unset (None or empty) ones left out."""
+    items = [(label, value) for label, value in param_words.items(
+        {k: v for k, v in record["parameters"].items() if k != "lang"}, lang, skip_unset=True)]
+    return _e("; ".join(f"{label}: {value}" for label, value in items)) if items else _(NO_PARAMETERS, lang)
 
 
 def _href(record: dict, anchor: str, shown: set[str]) -> str:
@@ -132,7 +123,9 @@ def _href(record: dict, anchor: str, shown: set[str]) -> str:
 #: Every text of the page, marked for the catalog here (Babel does not look inside
 #: f-strings) and looked up per language by :func:`_texts`.
 TEXT = {
+    "title": N_("Moving public services online in Vietnamese provinces: reports and figures"),
     "pack": N_("Figure pack {name}"),
+    "caption": N_("Caption and files"),
     "summary": N_("Runs: {n} ({ok} succeeded, {failed})."),
     "n_failed": N_("{n} failed"),
     "provenance": N_("Parameter file {params}; data {data}; git commit {commit}{dirty}."),
@@ -200,12 +193,12 @@ def _header(manifest: dict, lang: str, t: dict) -> list[str]:
         "<!DOCTYPE html>",
         f'<html lang="{lang}"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{t['pack'].format(name=name)}</title>",
+        f"<title>{t['title']}</title>",
         *(f'<link rel="alternate" hreflang="{code}" href="{_e(page_name(code))}">' for code in other),
         f"<style>{_CSS}</style></head><body>",
-        f'<header><h1>{t["pack"].format(name="<code>" + name + "</code>")}</h1>'
+        f'<header><h1>{t["title"]}</h1>'
         f'<p class="lang-switch">{switch}</p></header>',
-        f'<p class="meta">{summary} {provenance}</p>',
+        f'<p class="meta">{t["pack"].format(name=name)}. {summary} {provenance}</p>',
     ]
 
 
@@ -312,22 +305,25 @@ def _figures(pack_dir: Path, reports: dict[str, list[dict]], lang: str, t: dict)
                        f'<span class="{_e(r["status"])}">({_status(r, t)})</span></h4>')
             if not r["figures"]:
                 out.append(f"<p>{t['no_figures']}</p>")
-            for fig in r["figures"]:
-                out += _figure(pack_dir, fig)
+            else:
+                out += ['<div class="thumbs">', *(line for fig in r["figures"] for line in _figure(pack_dir, fig, t)),
+                        "</div>"]
         out.append("</section>")
     return out
 
 
-def _figure(pack_dir: Path, fig: dict) -> list[str]:
+def _figure(pack_dir: Path, fig: dict, t: dict) -> list[str]:
+    """Return one figure as a thumbnail that opens the full-size image, with its caption
+    (already drawn in the image) and files folded away beneath, so it reads once."""
     files = fig["files"]
     caption, alt = read_caption(pack_dir / files["txt"]) if "txt" in files else ("", "")
     img = files.get("png") or files.get("svg")
-    out = ["<figure>"]
+    out = ['<figure class="thumb">']
     if img:
-        out.append(f'<img src="{_e(img)}" alt="{_e(alt or fig["name"])}">')
+        out.append(f'<a href="{_e(img)}"><img src="{_e(img)}" alt="{_e(alt or caption or fig["name"])}"></a>')
     links = " ".join(f'<a href="{_e(p)}">{_e(k.upper())}</a>' for k, p in sorted(files.items()))
-    out.append(f'<figcaption><strong>{_e(fig["name"])}</strong>\n{_e(caption)}</figcaption>'
-               f'<p class="files">{links}</p></figure>')
+    out.append(f'<figcaption><details><summary>{t["caption"]}</summary><p>{_e(caption)}</p>'
+               f'<p class="files">{links}</p></details></figcaption></figure>')
     return out
 
 

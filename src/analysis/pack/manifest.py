@@ -21,6 +21,9 @@ from analysis.pack.spec import file_sha256
 PACKAGES = ("numpy", "pandas", "scipy", "statsmodels", "matplotlib", "seaborn", "pandera",
             "papermill", "nbconvert", "nbclient", "nbformat", "ipykernel", "pyyaml")
 
+#: The lock file of exact versions the Makefile installs from (``make lock`` writes it).
+LOCK_FILE = config.REPO_ROOT / "requirements.lock"
+
 #: Bump when the pack layout or the runner's treatment of a run changes: old caches die.
 RUNNER_VERSION = 1
 
@@ -43,9 +46,12 @@ def digest(obj) -> str:
     return hashlib.sha256(json.dumps(obj, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()
 
 
-def package_versions() -> dict[str, str]:
-    """Return {distribution: version} for :data:`PACKAGES` and Python (no imports needed)."""
-    out = {"python": platform.python_version()}
+def package_versions(lock_file: Path = LOCK_FILE) -> dict[str, str]:
+    """Return {distribution: version} for :data:`PACKAGES` and Python (no imports needed),
+    plus ``requirements.lock`` mapped to the sha256 of ``lock_file`` ("absent" without one),
+    so a pack says which locked environment it was meant to be built in."""
+    out = {"python": platform.python_version(),
+           "requirements.lock": file_sha256(lock_file) if Path(lock_file).is_file() else "absent"}
     for name in PACKAGES:
         try:
             out[name] = metadata.version(name)

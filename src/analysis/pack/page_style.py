@@ -10,7 +10,8 @@ body { font-family: "Noto Sans", "DejaVu Sans", Helvetica, Arial, sans-serif; ma
 header { display: flex; justify-content: space-between; align-items: baseline; gap: 1em; }
 h1 { margin-bottom: 0.2em; }
 h2 { border-bottom: 2px solid #ddd; padding-bottom: 0.2em; margin-top: 2em; }
-.lang-switch a { border: 1px solid #888; border-radius: 4px; padding: 0.2em 0.6em; text-decoration: none; }
+.lang-switch a { border: 1px solid #888; border-radius: 4px; padding: 0.2em 0.6em; text-decoration: none;
+  white-space: nowrap; }
 .meta { color: #555; font-size: 0.9em; }
 nav.toc { background: #f6f6f6; border: 1px solid #ddd; padding: 0.5em 1em; font-size: 0.95em; }
 nav.toc ul { margin: 0.2em 0; }
@@ -48,9 +49,13 @@ th { background: #f0f0f0; }
 .ok { color: #006d2c; font-weight: bold; }
 .failed { color: #b30000; font-weight: bold; }
 tr.run-failed td { background: #fde0dd; }
-figure { margin: 1.5em 0; border-top: 1px solid #ddd; padding-top: 1em; }
-figure img { max-width: 100%; height: auto; }
-figcaption { font-size: 0.9em; white-space: pre-wrap; }
+.thumbs { display: grid; grid-template-columns: repeat(auto-fill, minmax(15em, 1fr)); gap: 0.8em;
+  align-items: start; margin: 0.5em 0 1.2em; }
+figure.thumb { margin: 0; border: 1px solid #ddd; padding: 0.4em; background: #fff; }
+figure.thumb img { width: 100%; height: auto; display: block; }
+figcaption { font-size: 0.85em; }
+figcaption summary { cursor: pointer; color: #444; }
+figcaption p { white-space: pre-wrap; }
 .files a { margin-right: 1em; }
 code { font-size: 0.9em; }
 """

@@ -40,18 +40,15 @@ TEXTS = {
         "the provincial TTHC system, the provincial centre) and with different definitions (services offered "
         "online vs dossiers submitted online; full-process vs partial services). This report puts side by side "
         "only what is comparable, and shows everything else as NOT COMPARABLE, with the reason. Hòa Bình ceased "
-        "to exist as a province on 1 Jul 2025 (merged into Phú Thọ); figures that cross that line are flagged.\n\n"
-        "Change `provinces` or `tolerance_days` in the parameters cell and rerun, or let `make pack` run it."),
-    "parameters": N_("## Parameters"),
+        "to exist as a province on 1 Jul 2025 (merged into Phú Thọ); figures that cross that line are flagged."),
     "load": N_("## Load inputs\n\nEvery table goes through the validating loader: a bad row stops the run with "
                "file, row, column and reason."),
-    "matrix": N_("## The indicator matrix\n\nEvery figure each province reports, per indicator, with scope, period "
-                 "and source id (`data/sources.csv`). '— (no data)' means the sources give no figure: missing, not "
-                 "zero. ⚑ marks a figure with an administrative-lineage flag."),
+    "matrix": N_("## The indicator matrix\n\nEvery figure each province reports, per indicator, with its scope "
+                 "and period. A dash (—) means the sources give no figure: missing, not zero. ⚑ marks a figure "
+                 "with an administrative-lineage flag."),
     "derived": N_("## Model: derived shares\n\nShares computed from two or three reported figures of one province. "
                   "Each records its formula, its input observations, and the scope and period of the result; a share "
-                  "that divides figures from two scopes is flagged. A province without the inputs shows 'no data' and "
-                  "the missing inputs."),
+                  "that divides figures from two scopes is flagged. A province without the inputs shows a dash."),
     "pairs": N_("## Model: which pairs of figures are comparable\n\nEach pair of figures from different provinces on "
                 "the same indicator (or on related definitions) is checked for the same indicator, scope, sub-unit, "
                 "unit, definition (formula), bound type, period type and reference dates within the tolerance, and "
@@ -147,9 +144,10 @@ def summary_markdown(ds: Dataset, provinces, pairs: pd.DataFrame, tolerance_days
         comp = pairs[pairs["comparable"]]
         lines.append(_("Comparable pairs:"))
         for _i, p in comp.iterrows():
-            lines.append("- " + _("`{indicator}`: {a} {va} ({pa}) vs {b} {vb} ({pb}), scope *{scope}*.").format(
-                indicator=p["indicator_a"], a=p["province_a"], va=_fmt(p["value_a"]), pa=p["period_a"],
-                b=p["province_b"], vb=_fmt(p["value_b"]), pb=p["period_b"], scope=p["scope_a"]))
+            lines.append("- " + _("{indicator}: {a} {va} ({pa}) vs {b} {vb} ({pb}), scope *{scope}*.").format(
+                indicator=wording.indicator_words(ds, p["indicator_a"]), a=p["province_a"], va=_fmt(p["value_a"]),
+                pa=p["period_a"], b=p["province_b"], vb=_fmt(p["value_b"]), pb=p["period_b"],
+                scope=plotting.scope_label(p["scope_a"])))
     else:
         lines.append(_("**Nothing in the data is strictly comparable across these provinces.** The figures below "
                        "show the closest pairs, each marked NOT COMPARABLE with its reasons; they are not a "
@@ -159,7 +157,7 @@ def summary_markdown(ds: Dataset, provinces, pairs: pd.DataFrame, tolerance_days
     codes = pd.Series([c for cs in pairs["reason_codes"] for c in cs]).value_counts()
     if len(codes):
         lines += ["", _("Why pairs are not comparable (number of pairs per reason):"), ""]
-        lines += [f"- `{c}` ({i18n.integer(n_)}): {reason_text(c)}" for c, n_ in codes.items()]
+        lines += [f"- {reason_text(c)} ({i18n.integer(n_)})" for c, n_ in codes.items()]
     return "\n".join(lines)
 
 
@@ -176,14 +174,14 @@ def lineage_markdown(ds: Dataset, provinces) -> str:
                 if len(obs) else _("; the data hold no figure for it"))
         if pd.notna(a["valid_to"]):
             lines.append("- " + _("**{province}** ceased to exist after {date} (merged into {successor}){last}. A "
-                                  "figure dated later is flagged `province_ceased` and is not compared.").format(
+                                  "figure dated later is flagged and is not compared.").format(
                 province=p, date=i18n.date(a["valid_to"]), successor=a["successor"] or _("no named successor"),
                 last=last))
         preds = compare.predecessors(ds, p)
         if preds:
             lines.append("- " + _("**{province}** absorbed {merged} after {date}: its later figures cover a larger "
-                                  "territory (flag `successor_includes_merged`), and are not compared with the "
-                                  "merged provinces or with {province} before (`territory_changed`){last}.").format(
+                                  "territory, and are not compared with the merged provinces or with {province} "
+                                  "before{last}.").format(
                 province=p, merged=", ".join(q for q, _d in preds), date=i18n.date(max(t for _q, t in preds)),
                 last=last))
         local = obs[obs["unit"].isin(compare.LOCAL_UNIT_UNITS) | obs["scope"].isin(compare.LOCAL_UNIT_UNITS)]
@@ -191,12 +189,12 @@ def lineage_markdown(ds: Dataset, provinces) -> str:
             before = int((local["period_end"] < compare.REFORM_DATE).sum())
             lines.append("- " + _("**{province}**: {n} figure(s) count local-government units ({before} before and "
                                   "{after} after the 1 Jul 2025 reform). Counts across the reform are flagged "
-                                  "`locality_reform` (e.g. 20 district-level localities before, 130 communes after "
+                                  "and not compared (e.g. 20 district-level localities before, 130 communes after "
                                   "in Nghệ An).").format(province=p, n=i18n.integer(len(local)),
                                                          before=i18n.integer(before),
                                                          after=i18n.integer(len(local) - before)))
         if not lines or not lines[-1].startswith(f"- **{p}**"):
-            lines.append("- " + _("**{province}**: no change of boundaries recorded in admin_units.csv{last}.").format(
+            lines.append("- " + _("**{province}**: no change of boundaries recorded in the list of administrative units{last}.").format(
                 province=p, last=last))
     return "\n".join(lines)
 
@@ -353,16 +351,22 @@ def derived_table(derived: pd.DataFrame) -> pd.DataFrame:
     return out[["indicator", "province", "value", "formula", "inputs", "scope", "period", "source_id", "caveats"]]
 
 
-def within_province_table(ds: Dataset, provinces, tolerance_days: int) -> pd.DataFrame:
-    """Return the verdicts on pairs of one province's own figures over time: the same
-    indicator at two dates, or local-government unit counts across the 2025 reform. One
-    row per pair with 'verdict', the two figures and the reasons (empty when comparable)."""
+def within_province_pairs(ds: Dataset, provinces, tolerance_days: int) -> pd.DataFrame:
+    """Return the pairs of one province's own figures over time that the report judges: the
+    same indicator at two dates, or unit counts across the 2025 reform (rows of pair_verdicts)."""
     pairs = compare.pair_verdicts(ds, provinces, tolerance_days, within_province=True)
     same = pairs["province_a"] == pairs["province_b"]
     # Figures about two different procedures or localities of one date are not a change over time.
     only_subunit = pairs["reason_codes"].map(lambda c: c == ["subunit_differs"])
-    own = pairs[same & ~only_subunit & ((pairs["indicator_a"] == pairs["indicator_b"])
-                                        | pairs["reason_codes"].map(lambda c: "locality_reform" in c))]
+    return pairs[same & ~only_subunit & ((pairs["indicator_a"] == pairs["indicator_b"])
+                                         | pairs["reason_codes"].map(lambda c: "locality_reform" in c))]
+
+
+def within_province_table(ds: Dataset, provinces, tolerance_days: int) -> pd.DataFrame:
+    """Return the verdicts on pairs of one province's own figures over time: the same
+    indicator at two dates, or local-government unit counts across the 2025 reform. One
+    row per pair with 'verdict', the two figures and the reasons (empty when comparable)."""
+    own = within_province_pairs(ds, provinces, tolerance_days)
     table = not_comparable_table(own.assign(comparable=False))
     table.insert(0, "verdict", ["comparable" if ok else "NOT COMPARABLE" for ok in own["comparable"]])
     return table
@@ -376,8 +380,8 @@ def what_this_does_not_show() -> str:
           "sampling error or an interval: a difference between them is a description, not an estimate of an effect."),
         _("Nothing here adjusts for province size, population or the mix of procedures; counts of dossiers or "
           "services reflect size as much as uptake."),
-        _("'As of' stock figures whose date a source does not state were dated by convention (see the notes in "
-          "data/observations.csv); the period distance uses that date."),
+        _("'As of' stock figures whose date a source does not state were dated by convention (see the note on "
+          "each figure in the project's data); the period distance uses that date."),
         _("Derived shares divide figures the sources report separately; where their scopes differ (the provincial "
           "system vs the national TTHC database) the result is flagged and is not a measured share."),
         _("On the national Decision 766 index, points are not rates, a year-to-date figure moves with the day it is "

@@ -77,18 +77,18 @@ def policy_for(ds: Dataset, province: str, policy_date=None, discount_pct=None) 
     elif row is None:
         raise Refused(f"{province} has no fee policy in data/policies.csv; give policy_date")
     elif pd.notna(row["date_effective"]):
-        date, date_note = row["date_effective"].date(), _("effective date recorded in the data, citing {source}").format(
-            source=row["source_id"])
+        date, date_note = row["date_effective"].date(), _("effective date in the project's policy table").format(
+            policy=row["policy_id"])
     elif pd.notna(row["date_adopted"]):
         date = row["date_adopted"].date()
-        date_note = _("adoption date recorded in the data, citing {source}; the effective date is not known, so "
-                      "the true start may be later").format(source=row["source_id"])
+        date_note = _("adoption date in the project's policy table; the effective date is not known, so the true "
+                      "start may be later").format(policy=row["policy_id"])
     else:
         raise Refused(f"the {province} policy in data/policies.csv has no date; give policy_date")
     if discount_pct is not None:
         disc, disc_note = float(discount_pct), _("as given in the parameters")
     elif row is not None and pd.notna(row["discount_pct"]):
-        disc, disc_note = float(row["discount_pct"]), _("recorded in the data, citing {source}").format(source=row["source_id"])
+        disc, disc_note = float(row["discount_pct"]), _("the project's policy table").format(policy=row["policy_id"])
     else:
         disc, disc_note = 40.0, _("not known for this province: 40% (Nghệ An's rate) is used as an illustration")
     return PolicyInfo(province=province, date=date, discount_pct=disc,
@@ -197,15 +197,14 @@ TEXTS = {
         "it (procedure-level difference-in-differences, with a province-level interrupted time series as a secondary "
         "check), then shows what an assumed range of responses would imply, and ends with what the evidence can and "
         "cannot say.\n\n"
-        "**No monthly procedure-level data is public.** With `panel_path = None` the report runs on a SIMULATED "
-        "panel calibrated to the seeds, and every table and figure says so. Give `panel_path` a real panel (see "
-        "`analysis.data.panel` for the format) and it runs unchanged."),
-    "parameters": N_("## Parameters"),
-    "load": N_("## Load inputs\n\nThe policy comes from `data/policies.csv` unless given; the panel is validated (a "
+        "**No monthly procedure-level data is public.** Without a procedure-level panel the report runs on a "
+        "SIMULATED panel calibrated to the seeds, and every table and figure says so. Given a real panel in the "
+        "documented format, it runs unchanged."),
+    "load": N_("## Load inputs\n\nThe policy comes from the project's policy table unless given; the panel is validated (a "
                "bad row stops the run with file, line, column and reason) or simulated."),
     "power": N_("## Model, step 1: could these data detect an effect? (power first)\n\nMinimum detectable effects by "
                 "simulation (80% power, 5% level), with volumes, months and noise taken from the panel's pre-period, "
-                "and for the province-wide series also at the noise levels METHODS.md quotes."),
+                "and for the province-wide series also at the noise levels the project's methods notes quote."),
     "estimate": N_("## Model, step 2: the estimate\n\nMain design: discounted vs other procedures, binomial GLM with "
                    "procedure and month fixed effects, wild cluster bootstrap by procedure (Webb weights, null "
                    "imposed). Secondary: the province-wide interrupted time series with a simulation-calibrated test. "
@@ -213,7 +212,7 @@ TEXTS = {
     "event_study": N_("## Figures\n\n### Pre-trends and the effect: event study"),
     "its": N_("### The province-wide series (secondary design)"),
     "scenarios": N_("### Scenarios (assumptions, not estimates)\n\nNo published price elasticity of channel choice "
-                    "exists, so the response to the discount is an assumed range, set in `response_range`."),
+                    "exists, so the response to the discount is an assumed range, set in the report's parameters."),
     "limits": N_("## What this does not show"),
 }
 
@@ -272,4 +271,4 @@ from analysis.reports.discount_power import (  # noqa: E402,F401
 from analysis.reports.discount_figures import (  # noqa: E402,F401
     event_study_figure, its_figure, scenario_curves, scenario_figure)
 from analysis.reports.discount_text import (  # noqa: E402,F401
-    estimate_table, evidence_statement, readable, uplift_table, warnings_markdown)
+    estimate_table, evidence_statement, readable, reader_table, uplift_table, warnings_markdown)

@@ -81,12 +81,25 @@ HEADERS = {
     "size": N_("size"), "n_sims": N_("simulations"), "effect_pp": N_("effect (pp)"), "ci_low_pp": N_("95% CI low (pp)"),
     "ci_high_pp": N_("95% CI high (pp)"), "p_value": N_("p-value"), "scope": N_("scope"), "check": N_("checks"),
     "true_effect_pp": N_("true effect (pp)"), "scenario": N_("scenario"),
+    "response_per_10pct": N_("assumed response (logit per 10% discount)"),
+    "uplift_discounted_pp": N_("uplift, discounted procedures (pp)"),
+    "uplift_province_pp": N_("uplift, province-wide (pp)"), "mde_did_pp": N_("DiD MDE (pp)"),
+    "detectable_by_did": N_("detectable by DiD"), "mde_its_pp": N_("ITS MDE (pp)"),
+    "detectable_by_its": N_("detectable by ITS"), "label": N_("what this is"),
+}
+#: What each numeric column of the report's tables means, for its rounding (reports.tables.KINDS).
+TABLE_KINDS = {
+    "noise_sd_logit": "logit", "rho": "ratio", "months_pre": "count", "months_post": "count", "mde_pp": "pp",
+    "power_at_mde": "share", "size": "share", "n_sims": "count", "effect_pp": "pp", "ci_low_pp": "pp",
+    "ci_high_pp": "pp", "p_value": "p_value", "true_effect_pp": "pp", "response_per_10pct": "logit",
+    "uplift_discounted_pp": "pp", "uplift_province_pp": "pp", "mde_did_pp": "pp", "mde_its_pp": "pp",
 }
 #: Values of the tables' code columns as the reader sees them.
 VALUES = {
     "SIMULATED": N_("SIMULATED"), "SIMULATED baseline": N_("SIMULATED baseline"), "did": N_("DiD"),
     "its": N_("ITS"), "DiD (main)": N_("DiD (main)"), "ITS (secondary)": N_("ITS (secondary)"),
     "low": N_("low"), "central": N_("central"), "high": N_("high"),
+    "SCENARIO (assumed response, not an estimate)": N_("SCENARIO (assumed response, not an estimate)"),
     # The models' words for what an effect is measured on (models/did.py, its.py, power.py).
     "online share of the discounted procedures (percentage points)":
         N_("online share of the discounted procedures (percentage points)"),
@@ -105,6 +118,15 @@ def readable(table: pd.DataFrame) -> pd.DataFrame:
         if col in out:
             out[col] = out[col].map(lambda v: _(VALUES[v]) if v in VALUES else v)
     return out.rename(columns={c: _(h) for c, h in HEADERS.items()})
+
+
+def reader_table(table: pd.DataFrame):
+    """Return one of the report's tables (power, estimates, uplift; code columns) as a
+    reader's table (:func:`analysis.reports.tables.table`): headers and code values in the
+    current language, numbers rounded by what they mean (:data:`TABLE_KINDS`)."""
+    from analysis.reports import tables
+
+    return tables.table(table, headers=HEADERS, values=VALUES, kinds=TABLE_KINDS, name="discount")
 
 
 def uplift_table(est: Estimates, policy: PolicyInfo, response, power_tab: pd.DataFrame, inp: PanelInput,
@@ -187,8 +209,8 @@ def evidence_statement(policy: PolicyInfo, power_tab: pd.DataFrame, est: Estimat
           "procedures only at the same time (a new online form, a campaign) is in the estimate too."),
         _("- What would answer: monthly counts of online and total dossiers per procedure from the provincial TTHC "
           "information system, for at least 12 months before and 12 after the discount, naming the discounted "
-          "procedures; with them, `analysis effect PANEL.csv --policy-date {date}` runs this analysis "
-          "unchanged.").format(date=policy.date),
+          "procedures; with them, the toolkit runs this analysis unchanged on the real data.").format(
+            date=policy.date),
         _("- Which fees a concurrent national policy (Circular 63/2023/TT-BTC from 1 Dec 2023) cut, procedure by "
           "procedure: a procedure it touched must not serve as a control.")]
     return "\n".join(lines)

@@ -178,10 +178,9 @@ TEXTS = {
         "Model: `logit(share) = intercept + slope × years (+ scope offset)`, a binomial GLM with the dossier "
         "counts as weights (a fractional logit when a figure gives only a rate). Bounds ('more than 44%') are not "
         "fitted; they are checked against the curve afterwards."),
-    "parameters": N_("## Parameters"),
     "load": N_("## Load inputs\n\nEvery table goes through the validating loader; the online-rate figures of the "
                "province are then placed in time (an interval at its midpoint, a cumulative figure at its end date "
-               "unless `as_of_placement` says otherwise)."),
+               "unless the report's parameters say otherwise)."),
     "chronology": N_("### The figures, in time order\n\nRead this before any curve: the order in which figures "
                      "were reported is not the order of what they measure, and a change of scope can look like a "
                      "fall."),

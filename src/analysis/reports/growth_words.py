@@ -82,7 +82,9 @@ def assumptions(data: growth.GrowthData) -> list[str]:
 
 
 def no_data(province: str, message: str) -> str:
-    """Return why nothing is modelled for ``province``, in the current language."""
+    """Return why nothing is modelled for ``province``, in the current language. The model's
+    ``message`` (for the command line: it names the data file and indicator code) is not shown
+    to a report's reader."""
     return _("no online-dossier-rate figure for {province} in the data, so there is nothing to fit. A growth curve "
              "needs at least two exact figures on one scope at different dates (better: monthly counts of dossiers "
              "submitted online and in total, on one scope).").format(province=province)

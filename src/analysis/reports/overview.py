@@ -33,15 +33,12 @@ TEXTS = {
         "# Data overview: what the sources report for {province}\n\n"
         "This report lists every figure the curated sources give for the chosen province, and draws every "
         "reported online dossier rate at its own period and scope. It is the first thing to read before any "
-        "model: it shows what the evidence is, and how little of it is one series.\n\n"
-        "Change `province` in the parameters cell and rerun (JupyterLab), or let `make pack` run it for every "
-        "province."),
-    "parameters": N_("## Parameters"),
+        "model: it shows what the evidence is, and how little of it is one series."),
     "load": N_("## Load inputs\n\nEvery table goes through the validating loader: a bad row stops the run with "
                "file, row, column and reason. The table below counts the figures per province and indicator."),
     "figures_table": N_("## The figures reported for this province\n\nOne row per figure, with its period, scope "
-                        "(who is counted), value (with '>' for a lower bound) and source id (see "
-                        "`data/sources.csv`)."),
+                        "(who is counted), value (with '>' for a lower bound) and source id (a key to "
+                        "the project's list of sources)."),
     "coverage": N_("## Figures\n\n### Where the evidence sits in time"),
     "timeline": N_("### Online dossier rate: every figure at its own scope"),
     "limits": N_(
@@ -105,8 +102,12 @@ def coverage_summary(ds: Dataset) -> pd.DataFrame:
 
 
 def coverage_table(ds: Dataset) -> pd.DataFrame:
-    """Return :func:`coverage_summary` for the reader: headers and dates in the current language."""
+    """Return :func:`coverage_summary` for the reader: indicator titles, scope names, headers
+    and dates in the current language."""
     out = coverage_summary(ds)
+    titles = ds.indicators.set_index("indicator")["title"]
+    out["indicator"] = out["indicator"].map(lambda code: wording.indicator_title(titles.get(code, code)))
+    out["scopes"] = out["scopes"].map(lambda codes: ", ".join(plotting.scope_short(c) for c in codes.split(", ")))
     for col in ("first", "last"):
         out[col] = out[col].map(i18n.date)
     return out.rename(columns=table_headers())

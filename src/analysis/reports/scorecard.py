@@ -34,10 +34,7 @@ STEM = "05_province_scorecard"
 
 #: The notebook's headings and explanations (English source; see analysis.reports.narrative).
 TEXTS = {
-    "title": N_("# Province scorecard on the national index (Decision 766): {province}\n\n"
-                "Change `province` (and `lang`: `\"vi\"` or `\"en\"`) in the parameters cell and rerun, or let "
-                "`make pack` run it for all 34 provinces."),
-    "parameters": N_("## Parameters"),
+    "title": N_("# Province scorecard on the national index (Decision 766): {province}"),
     "load": N_("## Load inputs"),
     "model": N_("## Model"),
     "figures": N_("## Figures"),

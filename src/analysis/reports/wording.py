@@ -24,6 +24,7 @@ UNITS = {
     "accounts": N_("accounts"), "cards": N_("cards"), "lookups": N_("lookups"), "records": N_("records"),
     "documents": N_("documents"), "certificates": N_("certificates"), "resolutions": N_("resolutions"),
     "notifications": N_("notifications"),
+    "lookups per dossier": N_("lookups per dossier"),  # a derived share's unit (models/compare/derived.py)
 }
 
 #: The titles of data/indicators.csv, marked for translation (the CSV stays the English
@@ -56,12 +57,34 @@ INDICATOR_TITLES = [
     N_("PAPI rank change"), N_("Agencies on the document system (%)"), N_("Documents processed online"),
     N_("Agencies using digital signatures (%)"), N_("Digital certificates issued"),
     N_("Officials using official e-mail (%)"),
+    # The derived shares of the comparison report (models/compare/derived.py).
+    N_("Full-process share of online provision (%)"), N_("Full-process online as a share of published procedures (%)"),
+    N_("Online services provided per published procedure (%)"),
+    N_("Procedures with online payment enabled, as a share of published procedures (%)"),
+    N_("Departments with online payment above 65%, as a share of departments (%)"),
+    N_("Population-database lookups per dossier received"),
 ]
 
 
 def indicator_title(title: str) -> str:
     """Return an indicator's English ``title`` (from data/indicators.csv) in the current language."""
     return _(title)
+
+
+def indicator_words(ds, code: str) -> str:
+    """Return indicator ``code`` as a reader reads it in the current language: its title from
+    the data's indicator table, or for a national index figure (``index766_GROUP``) the
+    index and the group's title; the code itself when neither knows it."""
+    titles = ds.indicators.set_index("indicator")["title"]
+    if code in titles.index:
+        return indicator_title(titles[code])
+    if code.startswith("index766_"):
+        from analysis.data.portal.groups import TOTAL, group_title
+
+        group = code.removeprefix("index766_")
+        return _("National index (Decision 766): {group}").format(
+            group=_(group_title(TOTAL if group == "total" else group)))
+    return code
 
 
 def unit_label(unit: str) -> str:
