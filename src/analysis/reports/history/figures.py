@@ -5,6 +5,7 @@ endpoints (by host) and retrieval dates it used."""
 
 from __future__ import annotations
 
+import matplotlib.dates as mdates
 import pandas as pd
 
 from analysis import i18n
@@ -17,10 +18,6 @@ from analysis.reports.history.text import BACKFILL
 
 MINE, BAND, MEDIAN = plotting.PALETTE[3], "#CCCCCC", plotting.PALETTE[0]
 MERGER = pd.Timestamp(f"{history.MERGER_MONTH}-01")
-
-
-def _x(months) -> pd.Series:
-    return pd.to_datetime(pd.Series(list(months), dtype=str) + "-01")
 
 
 def citation(h: History) -> str:
@@ -39,7 +36,7 @@ def _notes(h: History) -> str:
 
 def _empty(h: History, title: str):
     fig, ax = plotting.new_figure(figsize=(9.0, 2.6))
-    msg = _("No monthly history held: run `{cmd}`, then `make pack`.").format(cmd=BACKFILL)
+    msg = _("No monthly history held: run “{cmd}”, then “make pack”.").format(cmd=BACKFILL)
     plotting.empty_panel(ax, msg)
     plotting.finish(fig, title=title, caption=msg)
     return fig, None, msg, msg
@@ -47,6 +44,26 @@ def _empty(h: History, title: str):
 
 def _merger(ax) -> None:
     ax.axvline(MERGER, color="#555555", ls=":", lw=1)
+    ax.xaxis.set_major_locator(mdates.AutoDateLocator(minticks=3, maxticks=6))
+    plotting.date_axis(ax.xaxis)
+
+
+def _segments(months, values):
+    """Yield (x, y) runs of consecutive months on one side of the merger: a missing month
+    or the merger breaks the line, so nothing is drawn across a gap or the break."""
+    s = pd.Series(list(values), index=pd.PeriodIndex(list(months), freq="M")).sort_index()
+    if s.empty:
+        return
+    full = s.reindex(pd.period_range(s.index.min(), s.index.max(), freq="M"))
+    for before in (True, False):
+        part = full[(full.index < pd.Period(history.MERGER_MONTH, "M")) == before]
+        if part.notna().any():
+            yield part.index.to_timestamp(), part.to_numpy(dtype=float)
+
+
+def _line(ax, months, values, label=None, **kw) -> None:
+    for i, (x, y) in enumerate(_segments(months, values)):
+        ax.plot(x, y, label=label if i == 0 else None, **kw)
 
 
 def groups_figure(h: History):
@@ -65,12 +82,11 @@ def groups_figure(h: History):
         if b.empty:
             plotting.empty_panel(ax, _("not imported (see the snapshot notes)"))
             continue
-        x = _x(b["month"])
-        ax.fill_between(x, b["low"], b["high"], color=BAND, lw=0)
-        ax.plot(x, b["median"], color=MEDIAN, lw=1.2)
-        ax.plot(x, b["score"], color=MINE, lw=1.8, marker="o", ms=2.5)
+        for (x, lo), (_x2, hi) in zip(_segments(b["month"], b["low"]), _segments(b["month"], b["high"])):
+            ax.fill_between(x, lo, hi, color=BAND, lw=0)
+        _line(ax, b["month"], b["median"], color=MEDIAN, lw=1.2)
+        _line(ax, b["month"], b["score"], color=MINE, lw=1.8, marker="o", ms=2.5)
         _merger(ax)
-        plotting.date_axis(ax.xaxis)
     axes.flat[-1].set_axis_off()
     caption = " ".join([_("Orange: {province}; blue: the median unit; grey band: {lo}th to {hi}th percentile of the "
                           "units scored that month (63 before July 2025, 34 after).").format(
@@ -89,15 +105,14 @@ def rank_figure(h: History):
         return _empty(h, title)
     fig, ax = plotting.new_figure(figsize=(9.0, 5.0))
     mine = bands(h, TOTAL).dropna(subset=["rank"])
-    ax.plot(_x(mine["month"]), mine["rank"], color=MINE, lw=2, marker="o", ms=3, label=h.province)
+    _line(ax, mine["month"], mine["rank"], color=MINE, lw=2, marker="o", ms=3, label=h.province)
     part = partner_series(h)
     for i, (name, g) in enumerate(part[part["province"] != h.province].groupby("province")):
-        ax.plot(_x(g["month"]), g["rank"], lw=1.2, color=plotting.PALETTE[(i + 4) % len(plotting.PALETTE)],
-                label=_("{name} (before the merger)").format(name=name))
+        _line(ax, g["month"], g["rank"], lw=1.2, color=plotting.PALETTE[(i + 4) % len(plotting.PALETTE)],
+              label=_("{name} (before the merger)").format(name=name))
     ax.invert_yaxis()
     ax.set_ylabel(_("Rank (1 = most points)"))
     _merger(ax)
-    plotting.date_axis(ax.xaxis)
     ax.legend(fontsize=8, loc="best")
     caption = " ".join([_("Ranks among 63 units before July 2025 and 34 after: a rank in one period is not "
                           "comparable with a rank in the other."), _notes(h)])
@@ -123,8 +138,9 @@ def pair_figure(h: History):
         return fig, pair, msg, msg
     fig, ax = plotting.new_figure(figsize=(9.0, 5.0))
     for name, colour in zip(PAIR, (MINE, MEDIAN)):
-        ax.plot(_x(pair["month"]), pair[name], color=colour, lw=1.8, marker="o", ms=3, label=name)
+        _line(ax, pair["month"], pair[name], color=colour, lw=1.8, marker="o", ms=3, label=name)
     ax.set_ylabel(_("Index points (of 100)"))
+    ax.xaxis.set_major_locator(mdates.AutoDateLocator(minticks=3, maxticks=6))
     plotting.date_axis(ax.xaxis)
     ax.legend(fontsize=8)
     caption = " ".join([_("Totals on the months both provinces were scored, under one index version per month "

@@ -79,7 +79,7 @@ def lineage_markdown(h: History) -> str:
     return _("**{into} since 1 Jul 2025 holds {units}** (Resolution 202/2025/QH15). Before that month each was "
              "scored on its own; their series are shown side by side, never summed or averaged, and the "
              "enlarged province's series starts in July 2025.").format(
-        into=into, units=_(" and ").join(sorted({h.province, *h.partners})))
+        into=into, units=", ".join(sorted({h.province, *h.partners})))
 
 
 def revisions_markdown(h: History) -> str:
