@@ -15,6 +15,8 @@ from analysis.reports.params import COMMON, Param
 
 STEM = "06_index_history"
 BACKFILL = "analysis portal backfill --from 2022-01"
+#: Reader-facing names of the two endpoints (the panel's ``endpoint`` codes).
+ENDPOINTS = {"current": N_("current API"), "legacy": N_("older endpoint")}
 
 PARAMETERS = {
     "province": Param("province", "Province whose monthly history to show (any spelling in "
@@ -62,7 +64,7 @@ def held_markdown(h: History) -> str:
             _("To fetch every month the portal still serves (the 63 provinces before July 2025 from its older "
               "endpoint, the 34 after from the current one), run, with an internet connection:"),
             f"```\n{BACKFILL}\nmake pack\n```"])
-    by = "; ".join(f"{e}: {i18n.integer(n)}" for e, n in sorted(s["by_endpoint"].items()))
+    by = "; ".join(f"{_(ENDPOINTS.get(e, e))}: {i18n.integer(n)}" for e, n in sorted(s["by_endpoint"].items()))
     return _("**Held: {n} month(s) of the index, {first} to {last}** (months by endpoint: {by}); retrieved on "
              "{vintages}. Each month is shown from its latest retrieval. Missing months can be fetched with `{cmd}`."
              ).format(n=i18n.integer(s["months"]), first=month(s["first"]), last=month(s["last"]), by=by,
