@@ -124,3 +124,30 @@ def test_a_killed_backfill_resumes_without_duplicates_or_holes(tmp_path):
     assert not sc.duplicated(["snapshot_id", "province", "group"]).any()
     assert (sc.groupby("snapshot_id").size() == 63).all() and sc["snapshot_id"].nunique() == 12
     assert set(sc["snapshot_id"]) == set(tables.read(d)["snapshots"].query("api == 'legacy'")["snapshot_id"])
+
+
+def test_a_run_stopped_between_two_table_files_leaves_no_duplicate(tmp_path, monkeypatch, capsys):
+    """Stopped after scores.csv was replaced but before snapshots.csv: the month is not
+    held, and the rerun imports it once (rows of no listed snapshot are dropped)."""
+    d = data_folder(tmp_path, with_portal=True)
+    real = tables.atomic_write
+
+    def stop_at_snapshots(path, write):
+        if path.name == "snapshots.csv":
+            raise KeyboardInterrupt
+        real(path, write)
+
+    with Replay() as portal:
+        monkeypatch.setattr(tables, "atomic_write", stop_at_snapshots)
+        assert backfill(d, portal.url, "--from", "2024-02", "--to", "2024-02")[0] == 130
+        raw_scores = pd.read_csv(d / "portal" / "scores.csv", dtype={"snapshot_id": str})
+        assert (raw_scores["api"] == "legacy").sum() > 0  # the orphan rows are on disk
+        assert months_held(d) == []
+        monkeypatch.setattr(tables, "atomic_write", real)
+        capsys.readouterr()
+        code, out = backfill(d, portal.url, "--from", "2024-02", "--to", "2024-02", capsys=capsys)
+        assert code == 0 and out["fetched"] == 1
+    sc = pd.read_csv(d / "portal" / "scores.csv", dtype={"snapshot_id": str})
+    legacy_rows = sc[sc["api"] == "legacy"]
+    assert legacy_rows["snapshot_id"].nunique() == 1
+    assert not legacy_rows.duplicated(["snapshot_id", "province", "group"]).any()

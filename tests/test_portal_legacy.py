@@ -180,3 +180,18 @@ def test_panel_vintages_revisions_and_the_merger_break(tmp_path):
     with pytest.raises(Exception, match="neither 'latest' nor a date"):
         history.panel(d, vintage="yesterday")
     assert isinstance(total, pd.DataFrame)
+
+
+def test_panel_command_prints_records_and_writes_the_file(tmp_path, capsys):
+    from analysis import cli
+    d = data_folder(tmp_path)
+    load(d, legacy_answer("2024-10"), "2024-10")
+    out = tmp_path / "panel.csv"
+    capsys.readouterr()
+    assert cli.main(["portal", "panel", "--data", str(d), "--group", "TOTAL", "--out", str(out), "--json"]) == 0
+    records = json.loads(capsys.readouterr().out)
+    assert len(records) == 63 and list(records[0]) == history.COLUMNS
+    assert {r["month"] for r in records} == {"2024-10"} and {r["endpoint"] for r in records} == {"legacy"}
+    assert pd.read_csv(out)["province"].nunique() == 63
+    assert cli.main(["portal", "panel", "--data", str(d), "--group", "XYZ"]) == 2
+    assert cli.main(["portal", "panel", "--data", str(d), "--vintage", "2024-13-01"]) == 2
