@@ -4,6 +4,7 @@ with scripted faults."""
 
 from __future__ import annotations
 
+import functools
 import json
 import random
 import threading
@@ -20,7 +21,9 @@ from portal_fixtures import response
 LEGACY_MAX = {"CKMB": 18, "TDGQ": 20, "CLGQ": 12, "TTTT": 10, "MDHL": 18, "MDSH": 22}
 
 
+@functools.lru_cache(maxsize=1)
 def admin_units() -> pd.DataFrame:
+    """Return the shipped admin_units.csv (read once: the replay server asks for it per answer)."""
     from analysis import data
     return data.load(config.DATA_DIR).admin_units
 
