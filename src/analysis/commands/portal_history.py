@@ -22,7 +22,7 @@ def add_arguments(sub, common) -> None:
 
     bf = sub.add_parser("backfill", parents=[common], help="fetch and import every month of a range")
     bf.add_argument("--from", dest="start", required=True, metavar="YYYY-MM")
-    bf.add_argument("--to", dest="end", metavar="YYYY-MM", help="last month (default: this month)")
+    bf.add_argument("--to", dest="end", metavar="YYYY-MM", help="last month (default: the last complete month)")
     bf.add_argument("--api", choices=backfill.APIS, default="auto",
                     help="endpoint: auto (the older one before 2025-07, the current one from 2025-07)")
     bf.add_argument("--base-url", default="https://dichvucong.gov.vn",
@@ -41,8 +41,11 @@ def add_arguments(sub, common) -> None:
 def _months(args) -> list[str]:
     from analysis.data.portal import backfill
 
-    this = dt.date.today().strftime("%Y-%m")
-    end = args.end or this
+    today = dt.date.today()
+    this = today.strftime("%Y-%m")
+    # Default: the last complete month. The month in progress is fetched only when asked
+    # (--to), and is then held as it stood that day (a later run skips it).
+    end = args.end or (today.replace(day=1) - dt.timedelta(days=1)).strftime("%Y-%m")
     for name, v in (("from", args.start), ("to", end)):
         try:
             backfill.parse_month(v)
