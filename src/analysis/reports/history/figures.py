@@ -137,15 +137,20 @@ def pair_figure(h: History):
         plotting.finish(fig, title=title, caption=msg)
         return fig, pair, msg, msg
     fig, ax = plotting.new_figure(figsize=(9.0, 5.0))
-    for name, colour in zip(PAIR, (MINE, MEDIAN)):
-        _line(ax, pair["month"], pair[name], color=colour, lw=1.8, marker="o", ms=3, label=name)
+    # One line per index version: points of two versions are not one series.
+    for i, (_v, part) in enumerate(pair.groupby("index_version", sort=True)):
+        for name, colour in zip(PAIR, (MINE, MEDIAN)):
+            _line(ax, part["month"], part[name], color=colour, lw=1.8, marker="o", ms=3,
+                  label=name if i == 0 else None)
     ax.set_ylabel(_("Index points (of 100)"))
     ax.xaxis.set_major_locator(mdates.AutoDateLocator(minticks=3, maxticks=6))
     plotting.date_axis(ax.xaxis)
     ax.legend(fontsize=8)
     caption = " ".join([_("Totals on the months both provinces were scored, under one index version per month "
                           "({versions}); Hòa Bình ceased to exist on 1 Jul 2025.").format(
-        versions=", ".join(sorted(set(pair["index_version"])))), _notes(h)])
+        versions=", ".join(sorted(set(pair["index_version"])))),
+                        _("Index points, not rates; a line is broken where the index version changes."),
+                        citation(h)])
     plotting.finish(fig, title=title, subtitle=_("{n} month(s) in common").format(n=i18n.integer(len(pair))),
                     caption=caption)
     return fig, pair, caption, _("Two lines: the monthly totals of {a} and {b}.").format(a=PAIR[0], b=PAIR[1])
