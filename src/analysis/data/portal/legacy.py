@@ -98,7 +98,8 @@ def names_in_force(admin_units: pd.DataFrame, month: str) -> dict[str, str]:
 
 def parse_legacy(file: str, raw: bytes, month: str, names: dict[str, str]) -> list[dict]:
     """Return one record per province (``id``, ``name`` as given, ``province``, ``total``,
-    ``fields`` {code: points}) of an older-endpoint answer for ``month`` (YYYY-MM).
+    ``fields`` {code: points}, ``index`` in the list) of an older-endpoint answer for
+    ``month`` (YYYY-MM).
 
     ``names`` is :func:`names_in_force` for that month. Raises PortalFormatError (file,
     JSON path, reason) for anything the importer does not know; see the module doc."""
@@ -133,7 +134,8 @@ def parse_legacy(file: str, raw: bytes, month: str, names: dict[str, str]) -> li
         if abs(sum(fields.values()) - total) > SUM_TOLERANCE:
             raise PortalFormatError(file, path + ".TONG_SCORE", f"{total:g} differs from the sum of the "
                                     f"six groups ({sum(fields.values()):.2f})")
-        out.append({"id": str(e["ID"]), "name": e["TEN"], "province": prov, "total": total, "fields": fields})
+        out.append({"id": str(e["ID"]), "name": e["TEN"], "province": prov, "total": total, "fields": fields,
+                    "index": i})
     absent = sorted(set(names.values()) - set(seen))
     if absent:
         raise PortalFormatError(file, "$", f"{len(absent)} province(s) in force in {month} missing: "

@@ -42,10 +42,12 @@ def index_version(year: int) -> str:
 
 
 def _by_maxima(records: list[dict], mx: dict[str, float]) -> dict | None:
-    over = {f: [r["province"] for r in records if r["fields"][f] > min(mx["CLGQ"], mx["TTTT"]) + 1e-9]
+    over = {f: [r for r in records if r["fields"][f] > min(mx["CLGQ"], mx["TTTT"]) + 1e-9]
             for f in ("CLGQ", "TTTT")}
     if over["CLGQ"] and over["TTTT"]:
-        raise PortalFormatError("", "$", f"CLGQ ({over['CLGQ'][0]}) and TTTT ({over['TTTT'][0]}) both exceed "
+        a, b = over["CLGQ"][0], over["TTTT"][0]
+        raise PortalFormatError("", f"$[{a['index']}].CLGQ, $[{b['index']}].TTTT",
+                                f"CLGQ ({a['province']}) and TTTT ({b['province']}) both exceed "
                                 f"{min(mx['CLGQ'], mx['TTTT']):g} points: neither reading of the two fields fits")
     if over["TTTT"]:
         return SWAPPED
@@ -85,11 +87,11 @@ def decide(records: list[dict], year: int, current: dict[str, dict[str, float]] 
     for r in records:
         for g in ("CKMB", "TDGQ", "MDHL", "MDSH"):
             if r["fields"][g] > mx[g] + 1e-9:
-                raise PortalFormatError(file, f"$[{r['province']}].{g}",
+                raise PortalFormatError(file, f"$[{r['index']}].{g}",
                                         f"{r['fields'][g]:g} is above the group's maximum {mx[g]:g}")
         for f in ("CLGQ", "TTTT"):
             if r["fields"][f] > max(mx["CLGQ"], mx["TTTT"]) + 1e-9:
-                raise PortalFormatError(file, f"$[{r['province']}].{f}", f"{r['fields'][f]:g} is above both "
+                raise PortalFormatError(file, f"$[{r['index']}].{f}", f"{r['fields'][f]:g} is above both "
                                         f"maxima it could have ({mx['CLGQ']:g}, {mx['TTTT']:g})")
     try:
         by_max = _by_maxima(records, mx)
