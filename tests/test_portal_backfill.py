@@ -58,7 +58,7 @@ def test_faults_are_reported_per_month_and_the_rest_is_imported(tmp_path, capsys
         assert set(failed) == {"2024-10", "2024-11", "2024-12", "2025-01", "2025-02", "2025-03", "2025-04",
                                "2025-05", "2025-08"}
         assert out["fetched"] == 14 - len(failed)
-        assert "19.5 is above the group's maximum 18" in failed["2024-10"]["reason"]
+        assert "$[3].CKMB: 19.5 is above the group's maximum 18" in failed["2024-10"]["reason"]
         assert "HTTP 500" in failed["2024-11"]["reason"] and "attempt 4 of 4" in failed["2024-11"]["reason"]
         assert "HTTP 403" in failed["2024-12"]["reason"] and "attempt 1 of" in failed["2024-12"]["reason"]
         assert "an HTML page" in failed["2025-01"]["reason"]
