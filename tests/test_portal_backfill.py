@@ -151,3 +151,20 @@ def test_a_run_stopped_between_two_table_files_leaves_no_duplicate(tmp_path, mon
     legacy_rows = sc[sc["api"] == "legacy"]
     assert legacy_rows["snapshot_id"].nunique() == 1
     assert not legacy_rows.duplicated(["snapshot_id", "province", "group"]).any()
+
+
+def test_the_current_api_for_months_before_the_merger_is_recorded_as_answered(tmp_path, capsys):
+    """Whether the current API serves months before 2025-07, and for which units, is
+    unknown: an empty answer is a failed month with its reason, an answer is kept as given."""
+    from portal_history_fixtures import current_answer
+    from analysis.data.portal import history
+    d = data_folder(tmp_path, with_portal=True)
+    empty = current_answer("2024-05")
+    empty["data"]["evaluation"] = []
+    with Replay({("current", "2024-05"): [("json", empty)]}) as portal:
+        code, out = backfill(d, portal.url, "--from", "2024-05", "--to", "2024-06", "--api", "current",
+                             capsys=capsys)
+    assert code == 1 and out["fetched"] == 1
+    assert out["failed"][0]["month"] == "2024-05" and "non-empty list" in out["failed"][0]["reason"]
+    p = history.panel(d, group="TOTAL")
+    assert set(p["month"]) == {"2024-06"} and set(p["endpoint"]) == {"current"} and len(p) == 34
