@@ -1,6 +1,7 @@
 """``analysis portal``: the national Decision 766 index. ``import`` validates raw
 responses and adds them to the tidy tables; ``fetch`` asks the portal for one and
-imports it; ``scores`` prints the imported scores.
+imports it; ``scores`` prints the imported scores; ``backfill`` and ``panel``
+(:mod:`analysis.commands.portal_history`) build and show the monthly history.
 
 Exit status: 0 done; 2 bad arguments or a file that is not a known response (nothing
 changed); 1 the portal cannot be reached or answered something unusable (nothing
@@ -16,11 +17,12 @@ import tempfile
 from pathlib import Path
 
 from analysis import config, data
+from analysis.commands import portal_history
 from analysis.errors import ParameterError
 
 NAME = "portal"
 HELP = ("The national Decision 766 index: import raw responses of the National Public Service "
-        "Portal, fetch a new one, print the imported scores.")
+        "Portal, fetch a new one or every month of a range, print the imported scores or the monthly panel.")
 
 
 def _date(text: str) -> dt.date:
@@ -53,6 +55,7 @@ def add_arguments(parser) -> None:
                        help="scheme and host of the portal (default https://dichvucong.gov.vn)")
     fetch.add_argument("--timeout", type=float, default=None, help=argparse.SUPPRESS)
     fetch.add_argument("--backoff", type=float, default=None, help=argparse.SUPPRESS)
+    portal_history.add_arguments(sub, common)
     sc = sub.add_parser("scores", parents=[common], help="print the imported scores")
     sc.add_argument("--province", metavar="NAME")
     sc.add_argument("--snapshot", type=_date, metavar="YYYY-MM-DD", help="retrieval date of the snapshot")
@@ -150,4 +153,5 @@ def _scores(args, data_dir: Path) -> int:
 
 def run(args) -> int:
     data_dir = config.resolve_data_dir(getattr(args, "data", None))
-    return {"import": _import, "fetch": _fetch, "scores": _scores}[args.action](args, data_dir)
+    return {"import": _import, "fetch": _fetch, "scores": _scores, "backfill": portal_history.backfill_run,
+            "panel": portal_history.panel_run}[args.action](args, data_dir)

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from analysis.data.portal.response import ENDPOINT
 
 USER_AGENT = ("vn-online-services-analysis/0.1 (research toolkit on Vietnamese online public services; "
-              "one request per run; see the project README)")
+              "one request per month asked, paced; see the project README)")
 #: Seconds to wait for the portal; its dashboard answers within a few seconds.
 TIMEOUT = 30.0
 #: Attempts in all (the first and the retries).
@@ -85,13 +85,27 @@ def post(base_url: str, body: dict, *, timeout: float = TIMEOUT, attempts: int =
     waiting ``backoff`` seconds then twice as long each time (or the server's
     ``Retry-After``, at most MAX_RETRY_AFTER). Raises PortalUnavailable with a one-line
     reason after the last attempt, or at once on another HTTP error (403, 404...)."""
-    url = base_url.rstrip("/") + ENDPOINT
-    data = json.dumps(body).encode("utf-8")
+    return send(base_url.rstrip("/") + ENDPOINT, json.dumps(body).encode("utf-8"), "application/json",
+                timeout=timeout, attempts=attempts, backoff=backoff, sleep=sleep, log=log)
+
+
+def post_legacy(base_url: str, year: int, month: int, **kw) -> Answer:
+    """POST a month's request (``month`` 0: the whole year) to ``base_url`` + the older
+    endpoint's path, as a form; return the 200 answer. Retries and raises as :func:`post`."""
+    from analysis.data.portal import legacy
+
+    return send(base_url.rstrip("/") + legacy.PATH, legacy.form_body(year, month),
+                "application/x-www-form-urlencoded; charset=UTF-8", **kw)
+
+
+def send(url: str, data: bytes, content_type: str, *, timeout: float = TIMEOUT, attempts: int = ATTEMPTS,
+         backoff: float = BACKOFF, sleep=time.sleep, log=lambda msg: None) -> Answer:
+    """POST ``data`` to ``url``; return the 200 answer. Retries and raises as :func:`post`."""
     wait = backoff
     last = "no attempt made"
     for attempt in range(1, attempts + 1):
         req = urllib.request.Request(url, data=data, method="POST", headers={
-            "User-Agent": USER_AGENT, "Content-Type": "application/json", "Accept": "application/json"})
+            "User-Agent": USER_AGENT, "Content-Type": content_type, "Accept": "application/json"})
         try:
             with urllib.request.urlopen(req, timeout=timeout) as resp:
                 return Answer(resp.status, resp.read(), url)

@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.data.portal import details as details_mod
+from analysis.data.portal import legacy_rows, mapping
 from analysis.data.portal import snapshot as snap
 from analysis.data.portal import tables
 from analysis.data.portal.response import ENDPOINT, PortalFormatError, parse_json, parse_service_results
@@ -102,7 +103,7 @@ def _rows_service_results(name: str, raw: bytes, meta, body, province_of) -> dic
     res = parse_service_results(name, raw)
     base = {"snapshot_id": meta.snapshot_id, "time_type": body["timeType"], "year": body["year"],
             "period": body.get(body["timeType"]) if body["timeType"] != "year" else None,
-            "retrieved": meta.retrieved}
+            "retrieved": meta.retrieved, "api": "current", "index_version": mapping.index_version(body["year"])}
     short = {"snapshot_id": meta.snapshot_id, "retrieved": meta.retrieved}
     national = [{**short, "group": "TOTAL", "score": res.overview["total"], "max_score": 100.0,
                  "ratio": res.overview["ratio"], "growth_percent": res.growth_percent}]
@@ -122,8 +123,10 @@ def _rows_details(name: str, parsed: dict, meta, province_of) -> dict[str, list[
     return {"counts": rows}
 
 
-def prepare(path: Path, opts: Options, province_of) -> tuple[bytes, snap.SnapshotMeta, dict, dict, list[str]]:
+def prepare(path: Path, opts: Options, province_of,
+            context=None) -> tuple[bytes, snap.SnapshotMeta, dict, dict, list[str]]:
     """Return (raw bytes, metadata, snapshots row, rows per table, warnings) for one file.
+    ``context()`` returns the :class:`.legacy_rows.Context` an older-endpoint answer needs.
 
     Raises PortalFormatError when the file cannot be read or is not a known response."""
     name = path.name
@@ -132,6 +135,11 @@ def prepare(path: Path, opts: Options, province_of) -> tuple[bytes, snap.Snapsho
     except OSError as exc:
         raise PortalFormatError(name, "$", f"cannot be read: {exc.strerror or exc}") from None
     obj = parse_json(name, raw)
+    if isinstance(obj, list):  # the older endpoint answers a bare list of provinces
+        if context is None:
+            raise PortalFormatError(name, "$", "an older-endpoint answer, but no admin units to match names")
+        meta, srow, rows, warnings = legacy_rows.prepare(path, raw, opts, context())
+        return raw, meta, srow, rows, warnings
     if details_mod.is_details(obj):
         parsed = details_mod.parse_details(name, raw)
         md = parsed["metadata"]
@@ -154,13 +162,23 @@ def prepare(path: Path, opts: Options, province_of) -> tuple[bytes, snap.Snapsho
     return raw, meta, tables.snapshot_row(meta, body), rows, warnings
 
 
-def import_files(paths, data_dir: Path, opts: Options, province_of) -> ImportResult:
+def import_files(paths, data_dir: Path, opts: Options, province_of, admin_units=None) -> ImportResult:
     """Validate every file of ``paths``, then add their snapshots and rows to the tables of
     ``data_dir/portal/``; return what was added. ``province_of(code)`` maps a portal
-    department code to a province and raises KeyError for an unknown one.
+    department code to a province and raises KeyError for an unknown one; ``admin_units``
+    (admin_units.csv) matches the older endpoint's names, read from ``data_dir`` if None.
 
     All or nothing: raises PortalFormatError (nothing written) when any file fails."""
     current = tables.read(data_dir)
+    ctx: list = []
+
+    def context():
+        if not ctx:
+            from analysis.data.loader import load
+            units = admin_units if admin_units is not None else load(data_dir).admin_units
+            ctx.append(legacy_rows.Context(units, current))
+        return ctx[0]
+
     known = current.snapshot_ids()
     result = ImportResult()
     prepared, seen = [], set()
@@ -174,7 +192,7 @@ def import_files(paths, data_dir: Path, opts: Options, province_of) -> ImportRes
         return of
 
     for path in map(Path, paths):
-        raw, meta, srow, rows, warnings = prepare(path, opts, mapper(path.name))
+        raw, meta, srow, rows, warnings = prepare(path, opts, mapper(path.name), context)
         result.warnings += warnings
         if meta.snapshot_id in known or meta.snapshot_id in seen:
             result.warnings.append(f"{path.name}: snapshot {meta.snapshot_id} already imported; nothing added")

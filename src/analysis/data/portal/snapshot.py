@@ -25,6 +25,8 @@ KINDS = {
     "service_results": "The portal's own response of the service-results endpoint, unchanged.",
     "crawler_details": "A third party's processing (the crawler duynghiaqn/Crawler-766) of the portal's "
                        "component endpoints, merged into one file; not the portal's own response.",
+    "legacy_report": "The portal's own answer of its older endpoint (/jsp/rest.jsp, report_tinh_766_service, "
+                     "the 63 provinces before the 2025 merger), unchanged.",
 }
 
 

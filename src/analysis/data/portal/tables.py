@@ -17,16 +17,22 @@ from analysis.files import atomic_write
 COLUMNS: dict[str, list[str]] = {
     "snapshots": ["snapshot_id", "kind", "time_type", "year", "period", "retrieved", "retrieved_at",
                   "http_status", "endpoint", "origin", "source", "upstream_repository", "upstream_path",
-                  "upstream_commit", "sha256", "raw_file"],
+                  "upstream_commit", "sha256", "raw_file", "api", "note"],
     "scores": ["snapshot_id", "time_type", "year", "period", "retrieved", "province", "department_code",
                "department_name", "group", "score", "max_score", "ratio", "rank", "provinces_ranked",
-               "score_delta"],
+               "score_delta", "api", "index_version"],
     "national": ["snapshot_id", "retrieved", "group", "score", "max_score", "ratio", "growth_percent"],
     "national_counts": ["snapshot_id", "retrieved", "measure", "value"],
     "national_monthly": ["snapshot_id", "retrieved", "month", "average_score", "on_time_pct", "overdue_pct"],
     "counts": ["snapshot_id", "retrieved", "province", "department_code", "group", "measure", "name_vi",
                "numerator", "denominator"],
+    "legacy_ids": ["province", "legacy_id", "legacy_name", "first_month", "snapshot_id"],
 }
+#: Written last: a snapshot counts as imported once its row is here, so a run killed
+#: between two files leaves rows of no listed snapshot, which :func:`read` drops.
+COMMIT_TABLE = "snapshots"
+#: Which endpoint a snapshot came from.
+APIS = ("current", "legacy")
 
 #: The national donut codes -> measure names of national_counts.csv.
 DONUT_MEASURES = {("onlineDossier", "ONLINE"): "dossiers_online", ("onlineDossier", "OTHER"): "dossiers_other",
@@ -68,26 +74,33 @@ def read(data_dir: Path) -> PortalTables:
             raise DataError([Problem(f"portal/{name}.csv", 1, None,
                                      f"columns {list(df.columns)}; expected {cols}")])
         frames[name] = df
+    known = set(frames[COMMIT_TABLE]["snapshot_id"])
+    for name, df in frames.items():
+        if name != COMMIT_TABLE and "snapshot_id" in df.columns:
+            frames[name] = df[df["snapshot_id"].isin(known)].reset_index(drop=True)
     return PortalTables(frames)
 
 
 def write(data_dir: Path, tables: dict[str, pd.DataFrame]) -> None:
-    """Write every table of ``tables`` under ``data_dir/portal/``, each replaced whole."""
-    for name, df in tables.items():
+    """Write every table of ``tables`` under ``data_dir/portal/``, each replaced whole, the
+    snapshots table last (it is what says a snapshot was imported)."""
+    for name in sorted(tables, key=lambda n: n == COMMIT_TABLE):
+        df = tables[name]
         path = folder(data_dir) / f"{name}.csv"
         text = df[COLUMNS[name]].to_csv(index=False, lineterminator="\n")
         atomic_write(path, lambda p, t=text: p.write_text(t, encoding="utf-8"))
 
 
-def snapshot_row(meta: SnapshotMeta, request: dict) -> dict:
-    """Return the snapshots.csv row of one snapshot."""
+def snapshot_row(meta: SnapshotMeta, request: dict, api: str = "current", note: str = "") -> dict:
+    """Return the snapshots.csv row of one snapshot (``request`` in the current API's terms:
+    ``timeType``, ``year``, ``quarter``/``month``)."""
     return {"snapshot_id": meta.snapshot_id, "kind": meta.kind, "time_type": request["timeType"],
             "year": request["year"], "period": request.get("quarter", request.get("month")),
             "retrieved": meta.retrieved, "retrieved_at": meta.retrieved_at, "http_status": meta.http_status,
             "endpoint": meta.endpoint, "origin": meta.origin, "source": meta.source,
             "upstream_repository": meta.upstream_repository, "upstream_path": meta.upstream_path,
             "upstream_commit": meta.upstream_commit, "sha256": meta.sha256,
-            "raw_file": f"{SUBDIR}/raw/{meta.raw_name}"}
+            "raw_file": f"{SUBDIR}/raw/{meta.raw_name}", "api": api, "note": note}
 
 
 def rank(scores: pd.Series) -> pd.Series:
