@@ -16,7 +16,7 @@ from analysis.models import synth_inference as si
 
 
 def _wide(seed=3, **kw):
-    return pp.wide(ps.simulate(ps.SimDesign(**kw), seed=seed), "online_services")
+    return pp.wide(ps.simulate(ps.SimDesign(**kw), seed=seed), "CLGQ")
 
 
 def _donors(w):

@@ -130,3 +130,59 @@ def donors(provinces, starts: dict[str, PolicyStart], treated: str, last_month: 
             continue
         out.append(p)
     return sorted(out)
+
+
+def read_panel(path) -> pd.DataFrame:
+    """Return the long panel in CSV file ``path`` (the format ``portal panel --out`` writes),
+    ``ratio`` as float. Raises DataError naming file, row, column and reason when it cannot
+    be read or breaks :func:`check_panel`."""
+    from analysis.errors import DataError
+    name = str(path)
+    try:
+        df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise DataError([Problem(name, 0, None, f"cannot read the panel: {exc}")]) from None
+    problems = check_panel(df, name)
+    if problems:
+        raise DataError(problems)
+    df["ratio"] = df["ratio"].astype(float)
+    df["province"] = df["province"].str.strip()
+    return df
+
+
+def read_policies(path) -> pd.DataFrame:
+    """Return a user's policies CSV (at least ``province`` and ``in_force`` YYYY-MM-DD) with
+    ``in_force`` as timestamps. Raises DataError naming file, row, column and reason."""
+    from analysis.errors import DataError
+    name = str(path)
+    try:
+        df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise DataError([Problem(name, 0, None, f"cannot read the policies: {exc}")]) from None
+    problems = [Problem(name, 1, c, "column is missing; a policies file needs province and in_force")
+                for c in ("province", "in_force") if c not in df.columns]
+    if problems:
+        raise DataError(problems)
+    dates = []
+    for i, v in enumerate(df["in_force"]):
+        if v.strip() == "":
+            dates.append(pd.NaT)
+        elif re.fullmatch(r"\d{4}-\d\d-\d\d", v.strip()):
+            try:
+                dates.append(pd.Timestamp(v.strip()))
+                continue
+            except ValueError:
+                pass
+            problems.append(Problem(name, i + 2, "in_force", f"'{v}' is not a date"))
+            dates.append(pd.NaT)
+        else:
+            problems.append(Problem(name, i + 2, "in_force", f"'{v}' is not a date written YYYY-MM-DD"))
+            dates.append(pd.NaT)
+    for i, p in enumerate(df["province"]):
+        if not p.strip():
+            problems.append(Problem(name, i + 2, "province", "is empty"))
+    if problems:
+        raise DataError(problems)
+    df["in_force"] = dates
+    df["province"] = df["province"].str.strip()
+    return df

@@ -36,7 +36,7 @@ class SimDesign:
     trend_sd: float = 0.12
     factor_sd: float = 0.6
     national_shock: float = 4.0
-    group: str = "online_services"
+    group: str = "CLGQ"
 
 
 def months_between(first: str, last: str) -> list[str]:
