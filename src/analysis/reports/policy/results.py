@@ -98,7 +98,7 @@ def limits(res: Results, inp: PanelInput) -> Markdown:
           "month because their in-force dates were not found."),
     ]
     if inp.simulated:
-        items.insert(0, _("{stamp}: no monthly history is held, so the estimates above recover a simulated "
+        items.insert(0, _("{stamp}: no monthly history is held, so the estimates above are about a simulated "
                           "effect of {effect} points; they say nothing about any province.").format(
             stamp=plotting.simulated_mark(), effect=i18n.signed(inp.effect, 1)))
     return Markdown("\n".join(f"- {t}" for t in items))
