@@ -45,7 +45,7 @@ def _pct(x, n, nominal, size=True):
 
 def table(rows) -> str:
     head = ("| design | panels null/effect | SCM refused | SCM placebo size 5% | SCM coverage 95% | "
-            "SCM power | SCM bias | DiD size 5%: analytic / placebo | DiD coverage 95% | "
+            "SCM power | SCM bias | DiD size 5%: analytic / placebo | DiD coverage 95%: analytic / placebo | "
             "DiD power: analytic / placebo | DiD bias |\n|" + "---|" * 11)
     out = [head]
     for r in rows:
@@ -54,7 +54,8 @@ def table(rows) -> str:
             f"| {r['design']} | {n0}/{n1} | {100 * r['scm_refused']:.1f}% | {_pct(r['scm_size'], n0, .05)} | "
             f"{_pct(r['scm_coverage'], n1, .05, size=False)} | {100 * r['scm_power']:.1f}% | {r['scm_bias']:+.2f} | "
             f"{_pct(r['stg_size'], n0, .05)} / {_pct(r['stg_size_placebo'], n0, .05)} | "
-            f"{_pct(r['stg_coverage'], n1, .05, size=False)} | {100 * r['stg_power']:.1f}% / "
+            f"{_pct(r['stg_coverage'], n1, .05, size=False)} / "
+            f"{_pct(r.get('stg_coverage_placebo', float('nan')), n1, .05, size=False)} | {100 * r['stg_power']:.1f}% / "
             f"{100 * r['stg_power_placebo']:.1f}% | {r['stg_bias']:+.2f} |")
     return "\n".join(out)
 

@@ -11,6 +11,7 @@ import pytest
 from analysis.models import policy_panel as pp
 from analysis.models import policy_sim as ps
 from analysis.models import staggered as st
+from analysis.models import staggered_placebo as sp
 from analysis.models import synth
 from analysis.models import synth_inference as si
 
@@ -160,9 +161,9 @@ def test_staggered_recovers_a_known_effect_and_flat_leads():
 def test_placebo_p_of_staggered_design_is_a_rank():
     w = _wide(10, n_donors=20, effect=0.0)
     r = st.estimate(w, ps.REAL_STARTS)
-    p = st.placebo_p(w, ps.REAL_STARTS, r.att, reps=39, seed=1)
+    p = sp.placebo_p(w, ps.REAL_STARTS, r.att, reps=39, seed=1)
     assert p in {k / 40 for k in range(1, 41)}
-    p_big = st.placebo_p(w, ps.REAL_STARTS, 50.0, reps=39, seed=1)
+    p_big = sp.placebo_p(w, ps.REAL_STARTS, 50.0, reps=39, seed=1)
     assert p_big == pytest.approx(1 / 40)
 
 
@@ -184,3 +185,19 @@ def test_check_panel_names_row_and_column():
     probs = pp.check_panel(df, "p.csv")
     assert {(p.line, p.column) for p in probs} == {(3, "month"), (4, "ratio")}
     assert pp.check_panel(df.drop(columns="ratio"))[0].column == "ratio"
+
+
+def test_staggered_placebo_interval_inverts_the_test():
+    w = _wide(12, n_donors=30, effect=4.0)
+    r = st.estimate(w, ps.REAL_STARTS)
+    a, b = sp.placebo_stats(w, ps.REAL_STARTS, reps=99, seed=2)
+    lo, hi = sp.interval(r.att, a, b, 0.95)
+    assert lo < r.att < hi
+    assert sp.p_values(r.att, a, b, [lo + 1e-3, hi - 1e-3]).min() > 0.05
+    assert sp.p_values(r.att, a, b, [lo - 0.05, hi + 0.05]).max() <= 0.05
+    # The shortcut (a - d b) equals recomputing each reassignment on Y - d D.
+    d = 1.7
+    D = sp._treatment(w, ps.REAL_STARTS)
+    a2, _b2 = sp.placebo_stats(w - d * D, ps.REAL_STARTS, reps=99, seed=2)
+    assert np.allclose(a2, a - d * b, atol=1e-9)
+    assert sp.p_values(r.att, a, b, [0.0])[0] == pytest.approx(sp.placebo_p(w, ps.REAL_STARTS, r.att, reps=99, seed=2))

@@ -35,6 +35,7 @@ def test_small_study_placebo_routes_keep_level_and_recover_the_effect():
     assert ps.keeps_level(res["scm_size"], 60, 0.05)
     assert ps.keeps_level(res["stg_size_placebo"], 60, 0.05)
     assert ps.keeps_level(1 - res["scm_coverage"], 60, 0.05)
+    assert ps.keeps_level(1 - res["stg_coverage_placebo"], 60, 0.05)
     assert abs(res["stg_bias"]) < 0.5 and abs(res["scm_bias"]) < 1.5
     assert res["stg_power_placebo"] > 3 * res["stg_size_placebo"] + 0.1
     assert res["scm_power"] > res["scm_size"]

@@ -75,8 +75,8 @@ def _text(res: dict) -> str:
                  "Synthetic " + res["province"] + ": " + ", ".join(f"{d['province']} {d['weight']:.2f}" for d in res["donors"])]
     else:
         lines = [f"Staggered DiD, group {res['group']}, {res['n_provinces']} provinces: ATT {res['att']:+.2f} points "
-                 f"({100 * res['level']:.0f}% interval {res['ci_low']:.2f} to {res['ci_high']:.2f}, analytic; "
-                 f"placebo p = {res['p_value']:.3f})."]
+                 f"({100 * res['level']:.0f}% interval {_fmt(res['ci_low'])} to {_fmt(res['ci_high'])} and p = "
+                 f"{res['p_value']:.3f} from {res['placebo_reps']} placebo reassignments)."]
         lines += [f"  cohort {c['cohort']}: {', '.join(c['provinces'])}: {c['att']:+.2f}" for c in res["cohorts"]]
     lines += [f"Note: {n}" for n in res.get("notes", [])]
     lines.append("Index points are not the online dossier rate; the index's version and maxima changed between years.")

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.errors import Refused
-from analysis.models import staggered, synth, synth_inference
+from analysis.models import staggered, staggered_placebo, synth, synth_inference
 from analysis.models.policy_panel import PolicyStart, donors, policy_starts, wide
 
 #: Placebo reassignments for the staggered design's placebo p-value.
@@ -107,14 +107,19 @@ def did(panel, policies, province: str, group: str, policy_date: str | None = No
         r = staggered.estimate(w, cohorts, control=control)
     except ValueError as exc:
         raise Refused(str(exc)) from None
-    r.p_placebo = staggered.placebo_p(w, cohorts, r.att, control=control, reps=PLACEBO_REPS, seed=seed)
-    lo, hi = r.ci
+    a, b = staggered_placebo.placebo_stats(w, cohorts, control, PLACEBO_REPS, seed)
+    r.p_placebo = float(staggered_placebo.p_values(r.att, a, b, [0.0])[0])
+    lo, hi = staggered_placebo.interval(r.att, a, b, r.level)
+    alo, ahi = r.ci
     es = [{"e": int(x.e), "att": _num(x.att), "ci_low": _num(x.ci_low), "ci_high": _num(x.ci_high),
            "n_cohorts": int(x.n_cohorts)} for x in r.event_study.itertuples()]
-    notes = list(r.notes) + ([f"left out (policy of unknown date): {', '.join(unknown)}"] if unknown else [])
+    notes = [n for n in r.notes if "analytic interval" not in n] + ([f"left out (policy of unknown date): {', '.join(unknown)}"] if unknown else [])
     out = {"status": "estimate", "method": "staggered", "province": province, "group": group,
            "control": control, "att": r.att, "ci_low": lo, "ci_high": hi, "level": r.level,
-           "p_value": r.p_placebo, "p_value_analytic": r.p_value, "placebo_reps": PLACEBO_REPS,
+           "interval_method": "placebo test inversion", "p_value": r.p_placebo, "placebo_reps": len(a),
+           "ci_low_analytic": alo, "ci_high_analytic": ahi, "p_value_analytic": r.p_value,
+           "analytic_note": "influence-function interval and p-value; the design study measured them "
+                            "missing their level with one or two provinces per cohort",
            "n_provinces": int(w.shape[1]), "cohorts": _cohort_rows(r, province),
            "event_study": es, "notes": notes}
     return out, r

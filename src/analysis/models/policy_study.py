@@ -16,7 +16,7 @@ from dataclasses import asdict
 import numpy as np
 import pandas as pd
 
-from analysis.models import staggered, synth, synth_inference
+from analysis.models import staggered, staggered_placebo, synth, synth_inference
 from analysis.models.policy_panel import wide
 from analysis.models.policy_sim import REAL_STARTS, SimDesign, simulate
 
@@ -37,8 +37,11 @@ def one_panel(design: SimDesign, seed: int, placebo_reps: int = 99) -> dict:
                    scm_ci_low=inf.ci_low, scm_ci_high=inf.ci_high)
     r = staggered.estimate(w, REAL_STARTS, level=1 - ALPHA)
     lo, hi = r.ci
+    a, b = staggered_placebo.placebo_stats(w, REAL_STARTS, reps=placebo_reps, seed=seed)
+    plo, phi = staggered_placebo.interval(r.att, a, b, 1 - ALPHA)
     out.update(stg_att=r.att, stg_se=r.se, stg_ci_low=lo, stg_ci_high=hi, stg_p=r.p_value,
-               stg_p_placebo=staggered.placebo_p(w, REAL_STARTS, r.att, reps=placebo_reps, seed=seed))
+               stg_p_placebo=float(staggered_placebo.p_values(r.att, a, b, [0.0])[0]),
+               stg_pci_low=plo, stg_pci_high=phi)
     return out
 
 
@@ -71,6 +74,7 @@ def summarise(null: pd.DataFrame, effect: pd.DataFrame) -> dict:
         "stg_size": _rate(null["stg_p"] <= ALPHA),
         "stg_size_placebo": _rate(null["stg_p_placebo"] <= ALPHA),
         "stg_coverage": _rate(_covers(effect["stg_ci_low"], effect["stg_ci_high"], truth)),
+        "stg_coverage_placebo": _rate(_covers(effect.get("stg_pci_low"), effect.get("stg_pci_high"), truth)),
         "stg_power": _rate(effect["stg_p"] <= ALPHA),
         "stg_power_placebo": _rate(effect["stg_p_placebo"] <= ALPHA),
         "stg_bias": _rate(effect["stg_att"] - truth),

@@ -11,8 +11,9 @@ ATT(g, t) and their aggregation against the ``differences`` package.
 
 With one or two provinces per cohort the analytic interval rests on the control provinces'
 spread alone; the design study (``benchmarks/bench_policy_designs.py``) measures its
-coverage, and :func:`placebo_p` gives the placebo-in-space alternative: the real cohort
-dates given to randomly drawn provinces.
+coverage; :mod:`analysis.models.staggered_placebo` gives the placebo-in-space alternative
+(the real cohort dates given to randomly drawn provinces): a p-value and, by inverting it,
+an interval.
 """
 
 from __future__ import annotations
@@ -168,27 +169,3 @@ def estimate(wide: pd.DataFrame, cohorts: dict[str, str | None], control: str = 
     return Staggered(gt=gt, event_study=event_study(gt, psi, member, wide.shape[1], level), att=att, se=se,
                      level=level, control=control, cohorts={k: sorted(v) for k, v in sorted(groups.items())},
                      notes=notes)
-
-
-def placebo_p(wide: pd.DataFrame, cohorts: dict[str, str | None], observed: float,
-              control: str = "not_yet_treated", reps: int = 199, seed: int = 0) -> float:
-    """Return the placebo-in-space p-value of ``observed``: the share of ``reps`` random
-    reassignments of the same cohort months to provinces (all provinces in ``wide``
-    exchangeable under no effect anywhere) whose overall effect is at least as large in
-    absolute value, counting the observed one."""
-    rng = np.random.default_rng(seed)
-    provinces = list(wide.columns)
-    dates = [c for p, c in cohorts.items() if c is not None and p in wide.columns]
-    hits = 0
-    for _ in range(reps):
-        chosen = rng.choice(len(provinces), size=len(dates), replace=False)
-        fake = {provinces[j]: d for j, d in zip(chosen, dates)}
-        try:
-            gt, _psi, _m = group_time(wide, fake, control)
-            post = gt["e"] >= 0
-            w = gt["n_treated"][post]
-            est = float((gt["att"][post] * w).sum() / w.sum())
-        except ValueError:
-            continue
-        hits += bool(abs(est) >= abs(observed) - 1e-12)
-    return (1 + hits) / (reps + 1)

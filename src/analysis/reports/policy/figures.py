@@ -141,10 +141,12 @@ def event_study_figure(res: Results, inp: PanelInput, ds: Dataset):
     d = res.did
     caption = _sim_note(inp) + _(
         "Callaway–Sant'Anna group-time effects averaged by months since the policy, not-yet-treated provinces as "
-        "controls; grey: months before the policy (pre-trend check). Overall {effect} points (95% interval {low} "
-        "to {high}, analytic, which undercovers with one or two provinces per cohort; placebo p {p}).").format(
-        effect=i18n.signed(d["att"], 2), low=i18n.signed(d["ci_low"], 2), high=i18n.signed(d["ci_high"], 2),
-        p=i18n.number(d["p_value"], 3, trim=False))
+        "controls; grey: months before the policy (pre-trend check). Bars are analytic 95% intervals, which the "
+        "design study found too narrow with one or two provinces per cohort: read the pattern, not the bars. "
+        "Overall {effect} points (95% interval {low} to {high} and p {p} from placebos in space).").format(
+        effect=i18n.signed(d["att"], 2), p=i18n.number(d["p_value"], 3, trim=False),
+        low=i18n.signed(d["ci_low"], 2) if d["ci_low"] is not None else "–",
+        high=i18n.signed(d["ci_high"], 2) if d["ci_high"] is not None else "–")
     plotting.finish(fig, title=_("Event study: every policy province"), caption=caption, simulated=inp.simulated)
     alt = _("Effect by months since the policy with 95% intervals.")
     return fig, es, caption, alt

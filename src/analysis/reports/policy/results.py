@@ -72,8 +72,9 @@ def table(res: Results, inp: PanelInput) -> pd.DataFrame:
         rows.append({"design": _("staggered DiD (all policy provinces)"), "effect": i18n.signed(d["att"], 2),
                      "interval": _interval(d["ci_low"], d["ci_high"]),
                      "p_value": i18n.number(d["p_value"], 3, trim=False),
-                     "note": _("placebo p-value ({reps} reassignments); the analytic interval undercovers with "
-                               "one or two provinces per cohort (design study)").format(reps=d["placebo_reps"])})
+                     "note": _("placebo p-value and interval ({reps} reassignments of the policy months); the "
+                               "analytic interval misses its level with one or two provinces per cohort (design "
+                               "study) and is not shown").format(reps=d["placebo_reps"])})
     else:
         rows.append({"design": _("staggered DiD (all policy provinces)"), "effect": "–", "interval": "–",
                      "p_value": "–", "note": _("refused: {reason}").format(reason=d["reason"])})
