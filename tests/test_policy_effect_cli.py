@@ -98,3 +98,23 @@ def test_empty_history_says_how_to_bring_it(capsys):
     r = json.loads(out)
     assert code == 2 and r["status"] == "refused"
     assert "analysis portal backfill --from 2022-01" in r["reason"] and "no monthly history" in err
+
+
+def test_months_after_the_merger_are_left_out(capsys, panel_csv, tmp_path):
+    import pandas as pd
+    df = pd.read_csv(panel_csv)
+    later = df[df["month"] == "2025-06"].assign(month="2025-07")
+    later = later[later["province"] != "Hòa Bình"]  # Hòa Bình no longer exists in July 2025
+    p = tmp_path / "merged.csv"
+    pd.concat([df, later]).to_csv(p, index=False)
+    code, out, err = run(capsys, "--province", "Nghệ An", "--method", "staggered", "--panel", p, "--json")
+    r = json.loads(out)
+    assert code == 0, err
+    assert any("Hòa Bình" in c["provinces"] for c in r["cohorts"])  # kept: the panel stops at 2025-06
+
+
+def test_bad_policies_file_names_row_and_column(capsys, panel_csv, tmp_path):
+    pol = tmp_path / "pol.csv"
+    pol.write_text("province,in_force\nNghệ An,7/11/2023\n", encoding="utf-8")
+    code, _, err = run(capsys, "--province", "Nghệ An", "--panel", panel_csv, "--policies", pol)
+    assert code == 2 and f"{pol}:2: column 'in_force'" in err

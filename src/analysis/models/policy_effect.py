@@ -21,6 +21,10 @@ from analysis.models.policy_panel import PolicyStart, donors, policy_starts, wid
 
 #: Placebo reassignments for the staggered design's placebo p-value.
 PLACEBO_REPS = 199
+#: Last month before 63 provinces became 34 (Resolution 202/2025/QH15, 1 Jul 2025): later months
+#: belong to different units (Hòa Bình, Hải Dương and Quảng Nam no longer exist), so both
+#: designs stop here.
+LAST_MONTH_BEFORE_MERGER = "2025-06"
 
 
 def _num(x) -> float | None:
@@ -32,11 +36,15 @@ def prepare(panel: pd.DataFrame, policies: pd.DataFrame, province: str, group: s
     """Return (months-by-provinces matrix of ``group``, policy starts, the province's policy
     month YYYY-MM). Raises Refused when the group or province is not in the panel, no
     policy month is known for the province, the month is outside the panel or fewer than
-    ``synth.MIN_PRE_MONTHS`` months precede it."""
+    ``synth.MIN_PRE_MONTHS`` months precede it. Months after :data:`LAST_MONTH_BEFORE_MERGER`
+    are left out."""
     try:
-        w = wide(panel, group)
+        w = wide(panel[panel["month"] <= LAST_MONTH_BEFORE_MERGER], group)
     except ValueError as exc:
         raise Refused(str(exc)) from None
+    if w.empty:
+        raise Refused(f"no month of the panel is on or before {LAST_MONTH_BEFORE_MERGER}, the last month "
+                      "before the 2025 province merger")
     if province not in w.columns:
         held = province in set(panel["province"])
         raise Refused(f"{province} has " + ("an incomplete series of" if held else "no rows in")
