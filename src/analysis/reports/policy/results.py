@@ -54,6 +54,15 @@ def _interval(lo, hi) -> str:
     return _("{low} to {high}").format(low=i18n.signed(lo, 2), high=i18n.signed(hi, 2))
 
 
+def _loo(s: dict) -> str:
+    """The range of the effect with each weighted donor left out, as a clause."""
+    vals = [d["effect"] for d in s.get("leave_one_out", []) if d["effect"] is not None]
+    if not vals:
+        return ""
+    return _("; leaving out one donor at a time: {low} to {high}").format(
+        low=i18n.signed(min(vals), 2), high=i18n.signed(max(vals), 2))
+
+
 def table(res: Results, inp: PanelInput) -> pd.DataFrame:
     """Return the estimates with their intervals, one row per design, headers and notes in
     the reader's language (SIMULATED in the first column when the panel is)."""
@@ -64,7 +73,7 @@ def table(res: Results, inp: PanelInput) -> pd.DataFrame:
                      "effect": i18n.signed(s["effect"], 2), "interval": _interval(s["ci_low"], s["ci_high"]),
                      "p_value": i18n.number(s["p_value"], 3, trim=False),
                      "note": _("placebo in space; smallest attainable p-value {p}").format(
-                         p=i18n.number(s["smallest_p"], 3, trim=False))})
+                         p=i18n.number(s["smallest_p"], 3, trim=False)) + _loo(s)})
     else:
         rows.append({"design": _("synthetic control ({province})").format(province=s["province"]), "effect": "–",
                      "interval": "–", "p_value": "–", "note": _("refused: {reason}").format(reason=s["reason"])})
