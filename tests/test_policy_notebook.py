@@ -56,3 +56,25 @@ def test_runs_simulated_and_labels_every_output(run_notebook, lang):
     assert found["status"] == "simulated" and found["lang"] == lang and mark in found["headline"]
     if lang == "vi":
         assert "Index points are not" not in text  # the limits are in Vietnamese
+
+
+def test_with_a_held_history_the_report_names_the_synthetic_province(monkeypatch, shipped):
+    """When a monthly history is held the same code reports estimates (not SIMULATED) and
+    the findings say which provinces form the synthetic province."""
+    from analysis.data.portal import history
+    from analysis.models import policy_sim
+    from analysis.reports.policy import report as pr
+
+    names = [p for p in shipped.admin_units["province"] if p not in policy_sim.REAL_STARTS and p != "Huế"]
+    fake = policy_sim.simulate(policy_sim.SimDesign(effect=6.0, n_donors=len(names)), seed=5, donor_names=names)
+    fake = fake.drop(columns="simulated").assign(score=0.0, max_score=12.0, rank=1, endpoint="x",
+                                                 index_version="v", retrieved="2026-01-01")
+    monkeypatch.setattr(history, "panel", lambda data_dir, group=None, vintage=None: fake)
+    inp = pr.load_panel(shipped, "CLGQ", 1)
+    assert not inp.simulated and "SIMULATED" not in inp.description
+    res = pr.estimate(inp, shipped.policies, "Nghệ An", "CLGQ", 1)
+    found = pr.findings(res, inp, "scm")
+    assert found.status == "estimate", found.headline
+    top = res.scm["donors"][0]["province"]
+    assert top in found.headline and "Nghệ An" in found.headline
+    assert "data" not in pr.table(res, inp).columns  # no SIMULATED column on real data
