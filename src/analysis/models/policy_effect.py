@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.errors import Refused
+from analysis.i18n import _
 from analysis.models import staggered, staggered_placebo, synth, synth_inference
 from analysis.models.policy_panel import PolicyStart, donors, policy_starts, wide
 
@@ -43,12 +44,12 @@ def prepare(panel: pd.DataFrame, policies: pd.DataFrame, province: str, group: s
     except ValueError as exc:
         raise Refused(str(exc)) from None
     if w.empty:
-        raise Refused(f"no month of the panel is on or before {LAST_MONTH_BEFORE_MERGER}, the last month "
-                      "before the 2025 province merger")
+        raise Refused(_("no month of the panel is on or before {month}, the last month before the 2025 "
+                        "province merger").format(month=LAST_MONTH_BEFORE_MERGER))
     if province not in w.columns:
         held = province in set(panel["province"])
-        raise Refused(f"{province} has " + ("an incomplete series of" if held else "no rows in")
-                      + f" the panel for group {group}")
+        raise Refused((_("{province} has an incomplete series in the panel for group {group}") if held else
+                       _("{province} has no rows in the panel for group {group}")).format(province=province, group=group))
     starts = policy_starts(policies)
     if policy_date:
         month = policy_date[:7]
@@ -56,14 +57,16 @@ def prepare(panel: pd.DataFrame, policies: pd.DataFrame, province: str, group: s
     elif starts.get(province) and starts[province].month:
         month = starts[province].month
     else:
-        raise Refused(f"no policy month for {province} in the policies table; give --policy-date")
+        raise Refused(_("no policy month for {province} in the policies table; give the policy date").format(
+            province=province))
     first, last = w.index[0], w.index[-1]
     if not first < month <= last:
-        raise Refused(f"policy month {month} is outside the panel ({first} to {last})")
+        raise Refused(_("policy month {month} is outside the panel ({first} to {last})").format(
+            month=month, first=first, last=last))
     n_pre = int(sum(m < month for m in w.index))
     if n_pre < synth.MIN_PRE_MONTHS:
-        raise Refused(f"only {n_pre} months of the panel precede {month}; at least "
-                      f"{synth.MIN_PRE_MONTHS} are needed")
+        raise Refused(_("only {n} months of the panel precede {month}; at least {min} are needed").format(
+            n=n_pre, month=month, min=synth.MIN_PRE_MONTHS))
     return w, starts, month
 
 
@@ -121,7 +124,8 @@ def did(panel, policies, province: str, group: str, policy_date: str | None = No
     alo, ahi = r.ci
     es = [{"e": int(x.e), "att": _num(x.att), "ci_low": _num(x.ci_low), "ci_high": _num(x.ci_high),
            "n_cohorts": int(x.n_cohorts)} for x in r.event_study.itertuples()]
-    notes = [n for n in r.notes if "analytic interval" not in n] + ([f"left out (policy of unknown date): {', '.join(unknown)}"] if unknown else [])
+    notes = [n for n in r.notes if "analytic interval" not in n] + ([_("left out (policy of unknown date): {provinces}").format(provinces=", ".join(unknown))]
+                                                                    if unknown else [])
     out = {"status": "estimate", "method": "staggered", "province": province, "group": group,
            "control": control, "att": r.att, "ci_low": lo, "ci_high": hi, "level": r.level,
            "interval_method": "placebo test inversion", "p_value": r.p_placebo, "placebo_reps": len(a),

@@ -19,6 +19,9 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import nnls
 
+from analysis import i18n
+from analysis.i18n import _
+
 #: Fewest pre-period months a synthetic control is fitted on.
 MIN_PRE_MONTHS = 6
 #: Largest pre-period root mean squared prediction error (points of the ratio) accepted.
@@ -39,7 +42,7 @@ def simplex_weights(y1: np.ndarray, Y0: np.ndarray) -> np.ndarray:
     scale = max(1.0, float(np.abs(Y0).max()), float(np.abs(y1).max())) * 1e3
     A = np.vstack([Y0, np.full((1, Y0.shape[1]), scale)])
     b = np.concatenate([y1, [scale]])
-    w, _ = nnls(A, b, maxiter=50 * A.shape[1])
+    w, _residual = nnls(A, b, maxiter=50 * A.shape[1])
     s = w.sum()
     return w / s if s > 0 else np.full(Y0.shape[1], 1 / Y0.shape[1])
 
@@ -101,17 +104,18 @@ def fit(wide: pd.DataFrame, treated: str, policy_month: str, donors: list[str]) 
                 treated_path=y, n_pre=n_pre)
     if len(donors) < MIN_DONORS:
         return Synth(**base, weights=np.zeros(len(donors)), synthetic_path=np.full_like(y, np.nan),
-                     refusal=f"only {len(donors)} donor provinces without an online-fee policy "
-                             f"(at least {MIN_DONORS} needed)")
+                     refusal=_("only {n} donor provinces without an online-fee policy (at least {min} "
+                               "needed)").format(n=len(donors), min=MIN_DONORS))
     if n_pre < MIN_PRE_MONTHS or n_pre == len(months):
-        reason = (f"only {n_pre} pre-period months before {policy_month} (at least {MIN_PRE_MONTHS} needed)"
-                  if n_pre < MIN_PRE_MONTHS else f"no month of the panel is on or after {policy_month}")
+        reason = (_("only {n} pre-period months before {month} (at least {min} needed)").format(
+            n=n_pre, month=policy_month, min=MIN_PRE_MONTHS) if n_pre < MIN_PRE_MONTHS else
+            _("no month of the panel is on or after {month}").format(month=policy_month))
         return Synth(**base, weights=np.zeros(len(donors)), synthetic_path=np.full_like(y, np.nan),
                      refusal=reason)
     w = simplex_weights(y[:n_pre], Y0[:n_pre])
     s = Synth(**base, weights=w, synthetic_path=Y0 @ w)
     if s.pre_rmspe > MAX_PRE_RMSPE:
-        s.refusal = (f"poor pre-period fit: RMSPE {s.pre_rmspe:.2f} points is above the limit of "
-                     f"{MAX_PRE_RMSPE:g}; no weighted average of the donors follows {treated} "
-                     "before the policy")
+        s.refusal = _("poor pre-period fit: RMSPE {rmspe} points is above the limit of {limit}; no weighted "
+                      "average of the donors follows {province} before the policy").format(
+            rmspe=i18n.number(s.pre_rmspe, 2, trim=False), limit=i18n.number(MAX_PRE_RMSPE, 1), province=treated)
     return s
