@@ -229,6 +229,29 @@ def test_policy_and_admin_rules(data_copy):
     assert problems_at(data_copy, "admin_units.csv", line, "successor")
 
 
+
+@pytest.mark.parametrize("column,value", [
+    ("in_force_month", "2023-12"),      # not the month of in_force 2023-11-07
+    ("in_force_month", "Nov 2023"),     # not YYYY-MM
+    ("in_force", "2023-01-02"),         # fine alone, but see the month rule
+    ("date_confirmed", "maybe"),        # not in the vocabulary
+    ("url", "www.example.org/x"),       # not an http(s) address
+    ("instrument", "decree"),           # not in the vocabulary
+])
+def test_policy_date_and_source_rules(data_copy, column, value):
+    line = line_of(data_copy, "policies", "policy_id", "na_online_fee_discount_2023")
+    set_cell(data_copy, "policies", line, column, value)
+    assert problems_at(data_copy, "policies.csv", line, column if column != "in_force" else "in_force_month")
+
+
+def test_confirmed_date_needs_an_in_force_day(data_copy):
+    line = line_of(data_copy, "policies", "policy_id", "hb_resolution_267_2023")
+    set_cell(data_copy, "policies", line, "date_confirmed", "yes")
+    assert problems_at(data_copy, "policies.csv", line, "date_confirmed")
+    set_cell(data_copy, "policies", line, "date_confirmed", "no")
+    set_cell(data_copy, "policies", line, "in_force", "2023-07-01")  # before adoption 2023-07-14
+    assert problems_at(data_copy, "policies.csv", line, "in_force")
+
 # ---------------------------------------------------------------- whole-file problems
 
 

@@ -23,6 +23,7 @@ COMMANDS = {
     "power": "power",
     "simulate-panel": "simulate_panel",
     "compare": "compare",
+    "policy-effect": "policy_effect",
     "portal": "portal",
     "pack": "pack",
 }

@@ -140,11 +140,33 @@ def _policy_rules(pol: pd.DataFrame) -> list[Problem]:
         if _present(d) and not 0 <= d <= 100:
             problems.append(Problem("policies.csv", line, "discount_pct",
                                     f"{d:g} is outside 0 to 100"))
-        a, b = r["date_effective"], r["date_end"]
+        a, b = r["in_force"], r["date_end"]
         if isinstance(a, pd.Timestamp) and isinstance(b, pd.Timestamp) and a > b:
             problems.append(Problem("policies.csv", line, "date_end",
-                                    f"{b.date()} is before date_effective {a.date()}"))
+                                    f"{b.date()} is before in_force {a.date()}"))
+        problems.extend(_policy_date_rules(r, line))
     return problems
+
+
+def _policy_date_rules(r, line: int) -> list[Problem]:
+    """The in-force month, adoption order, confirmation and URL of one policy row."""
+    out: list[Problem] = []
+    def bad(col, reason):
+        out.append(Problem("policies.csv", line, col, reason))
+    a, m, adopted = r["in_force"], r["in_force_month"], r["date_adopted"]
+    if isinstance(m, str) and m:
+        if not re.fullmatch(r"(19|20)\d\d-(0[1-9]|1[0-2])", m):
+            bad("in_force_month", f"'{m}' is not a month written YYYY-MM")
+        elif isinstance(a, pd.Timestamp) and a.strftime("%Y-%m") != m:
+            bad("in_force_month", f"{m} is not the month of in_force {a.date()}")
+    if isinstance(a, pd.Timestamp) and isinstance(adopted, pd.Timestamp) and adopted > a:
+        bad("in_force", f"{a.date()} is before date_adopted {adopted.date()}")
+    if r["date_confirmed"] == "yes" and not isinstance(a, pd.Timestamp):
+        bad("date_confirmed", "is 'yes' but in_force is empty; only a stated in-force date is confirmed")
+    u = r["url"]
+    if isinstance(u, str) and u and not re.match(r"https?://\S+$", u):
+        bad("url", f"'{u}' is not an http(s) address")
+    return out
 
 
 #: Official codes are the two-digit province codes of the General Statistics Office

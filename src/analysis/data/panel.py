@@ -298,7 +298,7 @@ def confounding_policies(policies: pd.DataFrame, province: str, policy_date,
     lo, hi = first_month.start_time, last_month.end_time
     out = []
     for _i, p in policies.iterrows():
-        when = p["date_effective"] if pd.notna(p["date_effective"]) else p["date_adopted"]
+        when = p["in_force"] if pd.notna(p["in_force"]) else p["date_adopted"]
         if pd.isna(when):
             continue
         if p["level"] != "national" and p["province"] != province:
@@ -312,7 +312,7 @@ def confounding_policies(policies: pd.DataFrame, province: str, policy_date,
                else _("{days} days before").format(days=-days))
         msg = (_("{name} ({level}) effective {when}, {rel} the policy date {d0}, inside the "
                  "analysis window {first}..{last}: its effect cannot be separated from the discount's by a "
-                 "before/after comparison.") if pd.notna(p["date_effective"]) else
+                 "before/after comparison.") if pd.notna(p["in_force"]) else
                _("{name} ({level}) adopted {when}, {rel} the policy date {d0}, inside the "
                  "analysis window {first}..{last}: its effect cannot be separated from the discount's by a "
                  "before/after comparison."))
@@ -331,12 +331,12 @@ def policy_match_warnings(policies: pd.DataFrame, province: str, policy_date, ro
     """
     d0 = pd.Timestamp(policy_date)
     mine = policies[(policies["level"] == "provincial") & (policies["province"] == province)]
-    when = mine["date_effective"].where(mine["date_effective"].notna(), mine["date_adopted"])
+    when = mine["in_force"].where(mine["in_force"].notna(), mine["date_adopted"])
     match = mine[when == d0]
     if match.empty:
-        known = ", ".join(f"{p.policy_id} ({i18n.date(p.date_effective if pd.notna(p.date_effective) else p.date_adopted)})"
+        known = ", ".join(f"{p.policy_id} ({i18n.date(p.in_force if pd.notna(p.in_force) else p.date_adopted)})"
                           for p in mine.itertuples()
-                          if pd.notna(p.date_effective) or pd.notna(p.date_adopted)) or "none"
+                          if pd.notna(p.in_force) or pd.notna(p.date_adopted)) or "none"
         return [_("no policy of {province} in the project's policy table is dated {date} (known: {known}); "
                   "check the policy date").format(province=province, date=i18n.date(d0), known=known)]
     out = []

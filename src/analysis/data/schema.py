@@ -78,6 +78,18 @@ POLICY_LEVELS: dict[str, str] = {
     "national": "Decided by the central government or a ministry; applies to every province.",
 }
 
+POLICY_INSTRUMENTS: dict[str, str] = {
+    "resolution": "A resolution of a provincial People's Council (Nghị quyết HĐND).",
+    "circular": "A ministry circular (Thông tư).",
+    "announcement": "A cut announced by a provincial office; the legal instrument is not named by the source.",
+    "unnamed": "The source names no instrument and no announcement.",
+}
+
+DATE_CONFIRMED: dict[str, str] = {
+    "yes": "The in-force date is stated by the quoted source.",
+    "no": "The in-force date is not confirmed: only an adoption date, a month or a year is known, or the date comes from secondary notes not checked against the instrument. `description` says which.",
+}
+
 ADMIN_LEVELS: dict[str, str] = {
     "province": "A province or centrally-run city (tỉnh, thành phố trực thuộc trung ương).",
 }
@@ -90,6 +102,8 @@ VOCABULARIES: dict[str, dict[str, str]] = {
     "kind (indicators)": INDICATOR_KINDS,
     "kind (sources)": SOURCE_KINDS,
     "level (policies)": POLICY_LEVELS,
+    "instrument (policies)": POLICY_INSTRUMENTS,
+    "date_confirmed (policies)": DATE_CONFIRMED,
     "level (admin_units)": ADMIN_LEVELS,
 }
 
@@ -172,14 +186,21 @@ TABLES: dict[str, tuple[Field, ...]] = {
         Field("level", vocab=_v(POLICY_LEVELS)),
         Field("province", "province", required=False),
         Field("name"),
+        Field("instrument", vocab=_v(POLICY_INSTRUMENTS)),
         Field("document"),
         Field("date_adopted", "date", required=False),
-        Field("date_effective", "date", required=False),
+        Field("in_force", "date", required=False),
+        # YYYY-MM; format and agreement with in_force checked by checks._policy_rules.
+        Field("in_force_month", required=False),
         Field("date_end", "date", required=False),
+        Field("date_confirmed", vocab=_v(DATE_CONFIRMED)),
+        Field("cuts"),
+        Field("procedures", required=False),
         Field("procedures_covered", "int", required=False),
         Field("discount_pct", "number", required=False),
         Field("description"),
         Field("source_id"),
+        Field("url", required=False),
         Field("quote"),
         Field("name_vi"),  # the name in Vietnamese, for Vietnamese readers (``name`` is English)
     ),

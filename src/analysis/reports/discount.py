@@ -76,8 +76,8 @@ def policy_for(ds: Dataset, province: str, policy_date=None, discount_pct=None) 
         date, date_note = pd.Timestamp(policy_date).date(), _("as given in the parameters")
     elif row is None:
         raise Refused(f"{province} has no fee policy in data/policies.csv; give policy_date")
-    elif pd.notna(row["date_effective"]):
-        date, date_note = row["date_effective"].date(), _("effective date in the project's policy table").format(
+    elif pd.notna(row["in_force"]):
+        date, date_note = row["in_force"].date(), _("effective date in the project's policy table").format(
             policy=row["policy_id"])
     elif pd.notna(row["date_adopted"]):
         date = row["date_adopted"].date()

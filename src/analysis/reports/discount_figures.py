@@ -111,7 +111,7 @@ def _national_lines(ax, ds: Dataset, policy: PolicyInfo, inp: PanelInput) -> lis
     rows = inp.panel[inp.panel["province"] == policy.province]
     cited = []
     for w in ds.policies.itertuples():
-        when = w.date_effective if pd.notna(w.date_effective) else w.date_adopted
+        when = w.in_force if pd.notna(w.in_force) else w.date_adopted
         if (pd.notna(when) and w.level == "national" and rows["month"].min().start_time <= when
                 <= rows["month"].max().end_time):
             ax.axvline(when, color=plotting.PALETTE[4], ls="-.", label=_("national: {document} ({date})").format(

@@ -46,6 +46,7 @@ REPORT_TITLES = {
     "04_province_comparison": N_("Comparing provinces"),
     "05_province_scorecard": N_("Province scorecard on the Decision 766 index"),
     "06_index_history": N_("The Decision 766 index month by month"),
+    "07_fee_policies_across_provinces": N_("Online-fee policies across provinces"),
 }
 
 #: Largest number of sentences after the headline.

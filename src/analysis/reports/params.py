@@ -30,6 +30,7 @@ NOTEBOOK_SPECS: dict[str, str] = {
     "04_province_comparison": "analysis.reports.compare:PARAMETERS",
     "05_province_scorecard": "analysis.reports.scorecard:PARAMETERS",
     "06_index_history": "analysis.reports.history.text:PARAMETERS",
+    "07_fee_policies_across_provinces": "analysis.reports.policy.report:PARAMETERS",
 }
 
 
