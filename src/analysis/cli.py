@@ -25,6 +25,7 @@ COMMANDS = {
     "compare": "compare",
     "portal": "portal",
     "pack": "pack",
+    "geo": "geo",
 }
 
 
