@@ -45,6 +45,7 @@ REPORT_TITLES = {
     "03_fee_discount": N_("Fee discount for online dossiers"),
     "04_province_comparison": N_("Comparing provinces"),
     "05_province_scorecard": N_("Province scorecard on the Decision 766 index"),
+    "08_national_overview": N_("The nation on the Decision 766 index"),
 }
 
 #: Largest number of sentences after the headline.

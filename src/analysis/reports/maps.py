@@ -47,6 +47,9 @@ MAINLAND = (102.0, 8.3, 110.0, 23.5)
 SEA = (110.6, 6.5, 117.4, 17.6)
 MAP_GID = "vietnam-map"
 PROVINCE_LABEL = "province-label"
+#: Official codes of the six centrally-run cities (Hà Nội, Hải Phòng, Huế, Đà Nẵng, Hồ Chí
+#: Minh, Cần Thơ): their names are placed first, so a crowded delta keeps them.
+CITY_CODES = ("01", "31", "46", "48", "79", "92")
 
 
 def boundary_credit() -> str:
@@ -82,7 +85,7 @@ def _add_archipelagos(fig, ax, layer, colours: dict[str, str], inset_rect) -> ob
         inset.scatter(cx, cy, s=6, facecolors=colour, edgecolors="#333333", linewidths=0.3, zorder=3)
         lon, lat, va = LABEL_AT[key]
         small = fig.get_size_inches()[0] < 6
-        inset.text(lon, lat, "\n".join(textwrap.wrap(_(ARCHIPELAGO_LABELS[key]), 14 if small else 18)), ha="center",
+        inset.text(lon, lat, "\n".join(textwrap.wrap(_(ARCHIPELAGO_LABELS[key]), 12 if small else 18)), ha="center",
                    va=va, fontsize=5.5 if small else 7, color="#222222", gid=f"archipelago-{key}")
     inset.set_xlim(SEA[0], SEA[2])
     inset.set_ylim(SEA[1], SEA[3])
@@ -96,7 +99,7 @@ def _add_archipelagos(fig, ax, layer, colours: dict[str, str], inset_rect) -> ob
     return inset
 
 
-def new_map(layer, colours: dict[str, str], *, figsize=(8.0, 8.8), inset_rect=(0.64, 0.04, 0.42, 0.56)):
+def new_map(layer, colours: dict[str, str], *, figsize=(7.2, 9.0), inset_rect=(0.64, 0.04, 0.42, 0.56)):
     """Return (fig, ax): the provinces of ``layer`` filled with ``colours`` (province ->
     colour; grey where missing), in the house style, with the archipelagos' inset. The one
     way every map of Vietnam in the toolkit is drawn."""
@@ -119,8 +122,10 @@ def _label_provinces(ax, layer, min_area: float, fontsize: float) -> None:
     """Write each province's name where it fits (its area at least ``min_area`` square
     degrees), at a point inside it; the rest are left to the table beside the map."""
     mainland = [max(shapely.get_parts(g), key=lambda p: p.area) for g in layer.geometry]
-    # Largest first: when two names collide, the smaller province's is the one dropped.
-    for i in sorted(range(len(layer)), key=lambda i: (-mainland[i].area, layer["code"].iloc[i])):
+    # The centrally-run cities first, then the largest: when two names collide, the later
+    # (smaller) province's is the one dropped.
+    for i in sorted(range(len(layer)), key=lambda i: (layer["code"].iloc[i] not in CITY_CODES, -mainland[i].area,
+                                                      layer["code"].iloc[i])):
         if mainland[i].area < min_area:
             continue
         pt = mainland[i].representative_point()
@@ -149,7 +154,24 @@ def drop_colliding_labels(fig) -> int:
     return removed
 
 
-def choropleth(layer, values: pd.Series, *, vmin: float, vmax: float, legend: str, label_min_area: float = 0.45):
+def tighten(fig, caption: str, *, caption_width: int, subtitle: bool = True, axis_room: float = 0.0) -> None:
+    """Set the top and bottom margins of a tall figure from the title block and the
+    caption's wrapped lines, in inches: :func:`plotting.finish` sizes them as fractions of
+    a figure 5.6 inches tall, which leaves a tall figure's map small between wide bands.
+    ``axis_room``: inches kept below the axes for its tick labels and axis label."""
+    height = fig.get_size_inches()[1]
+    lines = len(textwrap.wrap(caption, caption_width))
+    fig.subplots_adjust(bottom=(0.35 + 0.13 * lines + axis_room) / height, top=1 - (1.05 if subtitle else 0.7) / height)
+
+
+def finish(fig, *, title: str, caption: str, subtitle: str | None = None, caption_width: int = 105) -> None:
+    """Draw title, subtitle and caption through :func:`plotting.finish`, then fit the margins
+    (:func:`tighten`). The caption should end with :func:`boundary_credit` (:func:`save` checks)."""
+    plotting.finish(fig, title=title, subtitle=subtitle, caption=caption, caption_width=caption_width)
+    tighten(fig, caption, caption_width=caption_width, subtitle=subtitle is not None)
+
+
+def choropleth(layer, values: pd.Series, *, vmin: float, vmax: float, legend: str, label_min_area: float = 0.0):
     """Return (fig, ax): ``values`` (province -> index points) on the 34 provinces in
     ``cividis`` between ``vmin`` and ``vmax``, a colour bar labelled ``legend``, province
     names where they fit, both archipelagos; provinces without a value in grey."""
@@ -157,7 +179,7 @@ def choropleth(layer, values: pd.Series, *, vmin: float, vmax: float, legend: st
     cmap = mpl.colormaps[CMAP]
     colours = {p: mpl.colors.to_hex(cmap(norm(v))) for p, v in values.dropna().items()}
     fig, ax = new_map(layer, colours)
-    _label_provinces(ax, layer, label_min_area, 6.0)
+    _label_provinces(ax, layer, label_min_area, 5.5)
     cax = ax.inset_axes((0.66, 0.86, 0.36, 0.025))
     bar = fig.colorbar(mpl.cm.ScalarMappable(norm=norm, cmap=cmap), cax=cax, orientation="horizontal")
     bar.set_label(legend, fontsize=8)

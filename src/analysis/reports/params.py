@@ -29,6 +29,7 @@ NOTEBOOK_SPECS: dict[str, str] = {
     "03_fee_discount": "analysis.reports.discount:PARAMETERS",
     "04_province_comparison": "analysis.reports.compare:PARAMETERS",
     "05_province_scorecard": "analysis.reports.scorecard:PARAMETERS",
+    "08_national_overview": "analysis.reports.national:PARAMETERS",
 }
 
 
