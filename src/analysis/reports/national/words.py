@@ -117,8 +117,8 @@ def revisions_markdown(ov: NationalOverview) -> str:
     lines = [_("The portal recomputes a year-to-date figure every day, so the same period retrieved on two days "
                "differs:"), ""]
     for _i, r in ov.revisions.iterrows():
-        lines.append("- " + _("from {a} to {b}: half the provinces' totals moved by less than {median} points, one "
-                              "by {change} ({province}); {moves} of {n} provinces changed rank; the national figure "
+        lines.append("- " + _("from {a} to {b}: half the provinces' totals moved by less than {median} points, the "
+                              "most by {change} ({province}); {moves} of {n} provinces changed rank; the national figure "
                               "moved {national}.").format(
             a=day(r["retrieved_from"]), b=day(r["retrieved_to"]), median=i18n.number(r["median_abs_change"]),
             province=r["max_province"], change=i18n.signed(r["max_change"]), moves=i18n.integer(r["rank_moves"]),
