@@ -3,6 +3,8 @@ without them), the boundary credit, a palette that reads in greyscale, both lang
 
 from __future__ import annotations
 
+import os
+
 import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
@@ -12,6 +14,9 @@ import pytest
 from analysis import config, i18n
 from analysis.data import geo
 from analysis.reports import maps, plotting
+
+#: Set P06_SHOW_MAPS=DIR to keep the locator maps of the test for a look.
+SHOW_DIR = os.environ.get("P06_SHOW_MAPS")
 
 
 @pytest.fixture(scope="module")
@@ -124,3 +129,18 @@ def test_colliding_names_are_dropped(layer):
     renderer = fig.canvas.get_renderer()
     boxes = [t.get_window_extent(renderer) for t in ax.texts if t.get_gid() == maps.PROVINCE_LABEL]
     assert not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1:])
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_scorecard_locator_map(shipped, layer, lang, tmp_path):
+    from analysis.models import scorecard as scorecard_model
+    from analysis.reports import scorecard
+
+    i18n.set_language(lang)
+    card = scorecard_model.build(shipped, "Phú Thọ")
+    fig, caption, alt = scorecard.locator_figure(card, layer)
+    assert maps.missing_archipelagos(fig) == []
+    paths = maps.save(fig, f"scorecard_map_{lang}", SHOW_DIR or tmp_path, caption=caption, alt_text=alt)
+    assert paths["png"].stat().st_size > 0
+    former = {"vi": "gồm cả Vĩnh Phúc và Hòa Bình cũ", "en": "including the former Vĩnh Phúc and Hòa Bình"}[lang]
+    assert any(former in t for t in _texts(fig) | {t.get_text() for t in fig.texts})
