@@ -165,10 +165,11 @@ def tighten(fig, caption: str, *, caption_width: int, subtitle: bool = True, axi
 
 
 def finish(fig, *, title: str, caption: str, subtitle: str | None = None, caption_width: int = 105) -> None:
-    """Draw title, subtitle and caption through :func:`plotting.finish`, then fit the margins
-    (:func:`tighten`). The caption should end with :func:`boundary_credit` (:func:`save` checks)."""
+    """Draw title, subtitle and caption through :func:`plotting.finish`, fit the margins
+    (:func:`tighten`) and drop province names that collide (:func:`drop_colliding_labels`). The caption should end with :func:`boundary_credit` (:func:`save` checks)."""
     plotting.finish(fig, title=title, subtitle=subtitle, caption=caption, caption_width=caption_width)
     tighten(fig, caption, caption_width=caption_width, subtitle=subtitle is not None)
+    drop_colliding_labels(fig)  # the layout is final: names that now overlap go
 
 
 def choropleth(layer, values: pd.Series, *, vmin: float, vmax: float, legend: str, label_min_area: float = 0.0):
