@@ -144,3 +144,12 @@ def test_scorecard_locator_map(shipped, layer, lang, tmp_path):
     assert paths["png"].stat().st_size > 0
     former = {"vi": "gồm cả Vĩnh Phúc và Hòa Bình cũ", "en": "including the former Vĩnh Phúc and Hòa Bình"}[lang]
     assert any(former in t for t in _texts(fig) | {t.get_text() for t in fig.texts})
+
+
+def test_the_63_province_layer_maps_with_both_archipelagos():
+    layer63 = geo.read_layer(config.DATA_DIR, 63)
+    values = pd.Series(np.linspace(0, 1, len(layer63)), index=layer63["province"])
+    fig, _ax = maps.choropleth(layer63, values, vmin=0, vmax=1, legend="share")
+    assert maps.missing_archipelagos(fig) == []
+    fig, _ax = maps.locator(layer63, "Hòa Bình")
+    assert maps.missing_archipelagos(fig) == []
