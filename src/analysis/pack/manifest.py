@@ -19,7 +19,8 @@ from analysis.pack.spec import file_sha256
 
 #: Distributions whose versions can change a figure or a rendered notebook.
 PACKAGES = ("numpy", "pandas", "scipy", "statsmodels", "matplotlib", "seaborn", "pandera",
-            "papermill", "nbconvert", "nbclient", "nbformat", "ipykernel", "pyyaml")
+            "papermill", "nbconvert", "nbclient", "nbformat", "ipykernel", "pyyaml", "geopandas", "shapely",
+            "pyogrio")
 
 #: Bump when the pack layout or the runner's treatment of a run changes: old caches die.
 RUNNER_VERSION = 1
