@@ -110,6 +110,12 @@ def new_map(layer, colours: dict[str, str], *, figsize=(7.2, 9.0), inset_rect=(0
     ax.set_ylim(MAINLAND[1], MAINLAND[3])
     ax.set_aspect(1 / np.cos(np.radians(16)))
     ax.set_axis_off()
+    # No hidden tick or axis labels left behind (geopandas names the axes by the CRS):
+    # a layout check that measures every text would otherwise find them.
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.set_xlabel("")
+    ax.set_ylabel("")
     ax.set_gid(MAP_GID)
     ax.set_anchor("NW")
     # finish() sets the top and bottom margins; the map uses the whole width.
@@ -138,12 +144,13 @@ def drop_colliding_labels(fig) -> int:
     """Remove each province name whose box overlaps a name drawn before it (the larger
     province's) or the inset; return how many were removed. Call once the layout is final
     (:func:`save` does)."""
+    fig.draw_without_rendering()  # an equal-aspect map takes its final size only at draw time
     renderer = fig.canvas.get_renderer()
     removed = 0
     for ax in fig.axes:
         if ax.get_gid() != MAP_GID:
             continue
-        kept = [child.get_window_extent(renderer) for child in ax.child_axes]
+        kept = [child.get_tightbbox(renderer) for child in ax.child_axes]  # ticks and labels included
         for text in [t for t in ax.texts if t.get_gid() == PROVINCE_LABEL]:
             box = text.get_window_extent(renderer).expanded(1.05, 1.1)
             if any(box.overlaps(k) for k in kept):

@@ -126,7 +126,7 @@ def revision_figure(ov: NationalOverview):
                label=_("retrieved {date}").format(date=words.day(ov.snapshot["retrieved"])))
     ax.set_yticks(y, [f"{p} ({i18n.signed(c)})" for p, c in zip(lg["province"], lg["total_change"])], fontsize=7)
     ax.set_xlabel(_("Total index points (of 100)"))
-    ax.legend(loc="lower left", fontsize=8)
+    ax.legend(loc="lower left", fontsize=8, labelspacing=0.9)
     caption = " ".join([words.points_note(), _("The same period retrieved on two days: the portal recomputes a "
                                                "year-to-date figure as dossiers are settled and rated."),
                         words.citation(ov)])
