@@ -141,3 +141,23 @@ def test_a_missing_raw_file_is_refused(data_copy):
     shutil.rmtree(data_copy / "geo" / "raw")
     with pytest.raises(Refused, match="missing"):
         geo.provinces34(data_copy)
+
+
+def test_a_province_missing_from_the_name_table_is_refused(data_copy, capsys):
+    table = data_copy / "geo" / geo.NAME_CODES_FILE
+    table.chmod(0o644)
+    lines = table.read_text(encoding="utf-8").splitlines()
+    table.write_text("\n".join(line for line in lines if ",Quản Bình," not in line) + "\n", encoding="utf-8")
+    before = (data_copy / "geo" / geo.LAYER_63).read_bytes()
+    assert cli.main(["geo", "build", "--data", str(data_copy)]) == 2
+    err = capsys.readouterr().err
+    assert geo.NAME_CODES_FILE in err and "Quản Bình" in err
+    assert (data_copy / "geo" / geo.LAYER_63).read_bytes() == before
+
+
+def test_a_successor_without_a_code_is_refused(data_copy):
+    au = data_copy / "admin_units.csv"
+    text = au.read_text(encoding="utf-8").replace(",Tuyên Quang,,02,", ",Tuyen Quang X,,02,")
+    au.write_text(text, encoding="utf-8")
+    with pytest.raises(Refused, match="Tuyen Quang X"):
+        geo.lineage(data_copy)
