@@ -20,7 +20,7 @@ from analysis.reports.national import STEM
 #: Reader's label of each national count (English source).
 COUNT_LABELS = {
     "dossiers_online": N_("Dossiers submitted online"),
-    "dossiers_other": N_("Dossiers submitted otherwise (in person, by post)"),
+    "dossiers_other": N_("Dossiers not submitted online"),
     "services_full_process": N_("Services online for the full process"),
     "services_partial": N_("Services partly online"),
     "services_not_online": N_("Services not online"),
