@@ -87,3 +87,12 @@ def test_a_failed_national_run_leaves_the_scorecard_paragraphs(tmp_path):
     pack_html.write_pages(pack, manifest)
     page = (pack / "index.html").read_text(encoding="utf-8")
     assert page.count("SCORECARD PARAGRAPH") == 34 and 'class="league"' not in page
+
+
+def test_a_national_run_in_one_language_shows_on_both_pages_marked(tmp_path):
+    pack, manifest = make_national_pack(tmp_path)
+    manifest["runs"] = [r for r in manifest["runs"] if r["name"] != "08_national_overview__lang-vi"]
+    pack_html.write_pages(pack, manifest)
+    page = (pack / "index.vi.html").read_text(encoding="utf-8")
+    assert NATIONAL_HEADLINE["en"] in page and '<div class="finding status-descriptive" lang="en">' in page
+    assert "SCORECARD PARAGRAPH" not in page and "html/05_province_scorecard__lang-vi__" in page

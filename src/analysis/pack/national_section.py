@@ -141,7 +141,9 @@ def _head(pack_dir: Path, record: dict, lang: str) -> list[str]:
     f = record.get("findings") or {}
     status = _e(f.get("status", "descriptive"))
     badge = _e(report_findings.status_label(f.get("status", "descriptive"), lang))
-    block = [f'<div class="finding status-{status}">',
+    own = f.get("lang")
+    lang_attr = f' lang="{_e(own)}"' if own and own != lang else ""  # a fallback in the other language
+    block = [f'<div class="finding status-{status}"{lang_attr}>',
              f'<p class="headline"><span class="badge status-{status}">{badge}</span>{_e(f.get("headline", ""))}</p>',
              *(f"<p>{_e(s)}</p>" for s in f.get("sentences", [])),
              f'<p class="run-label"><a href="{_e(record["html"])}">{_t("report", lang)}</a></p>', "</div>"]
