@@ -153,3 +153,14 @@ def test_the_63_province_layer_maps_with_both_archipelagos():
     assert maps.missing_archipelagos(fig) == []
     fig, _ax = maps.locator(layer63, "Hòa Bình")
     assert maps.missing_archipelagos(fig) == []
+
+
+def test_a_map_saves_to_the_same_bytes_twice(layer, tmp_path):
+    outs = []
+    for k in range(2):
+        fig, _ax = maps.choropleth(layer, _values(layer), vmin=40, vmax=70, legend="points")
+        maps.finish(fig, title="t", subtitle="s", caption=maps.boundary_credit())
+        outs.append(maps.save(fig, f"map_{k}", tmp_path, caption=maps.boundary_credit(), alt_text="x"))
+        plt.close(fig)
+    for kind in ("png", "svg"):
+        assert outs[0][kind].read_bytes() == outs[1][kind].read_bytes()
