@@ -96,3 +96,20 @@ def test_a_national_run_in_one_language_shows_on_both_pages_marked(tmp_path):
     page = (pack / "index.vi.html").read_text(encoding="utf-8")
     assert NATIONAL_HEADLINE["en"] in page and '<div class="finding status-descriptive" lang="en">' in page
     assert "SCORECARD PARAGRAPH" not in page and "html/05_province_scorecard__lang-vi__" in page
+
+
+def test_the_page_modules_do_not_import_pyplot():
+    """The pack runner imports the page modules before it forks its kernel factory; pyplot
+    imported there gave forked kernels the wrong backend (figures missing from the HTML)."""
+    import subprocess
+    import sys
+
+    code = "import sys, analysis.pack.index_page; print('matplotlib.pyplot' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
+    assert out.stdout.strip() == "False"
+
+
+def test_the_page_shades_with_the_maps_palette():
+    from analysis.reports import maps
+
+    assert national_section.CMAP == maps.CMAP

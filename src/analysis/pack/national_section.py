@@ -17,14 +17,17 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
-import matplotlib as mpl
 import pandas as pd
 
 from analysis import i18n
 from analysis.data.portal.groups import GROUPS, TOTAL_MAX, group_title
 from analysis.i18n import N_
 from analysis.reports import findings as report_findings
-from analysis.reports.maps import CMAP
+
+#: The maps' palette (``analysis.reports.maps.CMAP``), named here rather than imported: the
+#: maps module imports pyplot, and a pack runner that imported pyplot before it forks its
+#: kernel factory gives the kernels the wrong backend (no figures in the HTML).
+CMAP = "cividis"
 
 NATIONAL = "08_national_overview"
 SCORECARD = "05_province_scorecard"
@@ -100,6 +103,8 @@ def _scorecards(runs: list[dict], lang: str) -> dict[str, dict]:
 
 
 def _cell(points: float, maximum: float, lang: str) -> str:
+    import matplotlib as mpl  # here, not at import: see CMAP
+
     ratio = max(0.0, min(1.0, points / maximum))
     colour = mpl.colors.to_hex(mpl.colormaps[CMAP](ratio))
     ink = "#111" if ratio >= 0.55 else "#fff"
