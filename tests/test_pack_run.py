@@ -314,3 +314,32 @@ def test_reviewers_pages_load_in_chromium(batch, chromium):
         assert page["errors"] == []
         assert page["text"] == unicodedata.normalize("NFC", page["text"])
         assert ("Các lần chạy" in page["text"]) == (lang == "vi")  # the page's own language
+
+
+def test_national_section_in_chromium(tmp_path, chromium):
+    """Both pages of a pack with the national overview and 34 scorecards: the nation is the
+    first section after the failed runs, its map loads, every league row's link opens that
+    province's scorecard, no dead link, no console error, nothing fetched from the network."""
+    import re
+
+    from analysis.pack import html as pack_html
+    from browser_tools import dead_links, load_page
+    from national_pack_fixture import NATIONAL_HEADLINE, make_national_pack
+
+    pack_dir, manifest = make_national_pack(tmp_path)
+    pack_html.write_pages(pack_dir, manifest)
+    for lang, name in (("en", "index.html"), ("vi", "index.vi.html")):
+        page = load_page(chromium, pack_dir / name)
+        assert page["lang"] == lang
+        ids = page["ids"]
+        assert ids.index("failed") < ids.index("findings-08_national_overview") < ids.index("findings")
+        text = page["text"]
+        assert text.index(NATIONAL_HEADLINE[lang]) < text.index("Nghệ An")
+        maps = [img for img in page["images"] if "national_map" in img[0]]
+        assert maps and all(complete and width > 0 for _src, complete, width in maps)
+        cards = {raw for raw, _resolved in page["links"] if re.match(f"html/05_province_scorecard__lang-{lang}__", raw)}
+        assert len(cards) == 34  # one scorecard per province, in the page's language
+        assert dead_links(page, pack_dir / name, pack_dir) == []
+        assert "SCORECARD PARAGRAPH" not in text
+        assert [u for u in page["requests"] if not u.startswith("file:")] == []
+        assert page["errors"] == []

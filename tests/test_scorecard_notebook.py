@@ -96,8 +96,10 @@ def test_vietnamese_run_has_no_stock_english(tmp_path):
 def test_english_run_figures_say_points_date_and_source(tmp_path):
     out = _run(tmp_path, "en", "Phu Tho")
     stems = {p.stem.split("__")[0] for p in out.glob("*.png")}
-    assert stems == {"scorecard_total", "scorecard_groups", "scorecard_counts"}
-    for txt in out.glob("scorecard_*.txt"):
+    assert stems == {"scorecard_total", "scorecard_groups", "scorecard_counts", "scorecard_map"}
+    locator = (out / "scorecard_map__lang-en__province-phu-tho.txt").read_text(encoding="utf-8")
+    assert "Open Development Vietnam" in locator and "Phú Thọ highlighted" in locator
+    for txt in (t for t in out.glob("scorecard_*.txt") if not t.name.startswith("scorecard_map")):
         cap = txt.read_text(encoding="utf-8")
         assert "retrieved 10 Oct 2026" in cap and "National Public Service Portal" in cap or \
             "duynghiaqn/Crawler-766" in cap, txt.name

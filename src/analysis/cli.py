@@ -26,6 +26,7 @@ COMMANDS = {
     "policy-effect": "policy_effect",
     "portal": "portal",
     "pack": "pack",
+    "geo": "geo",
 }
 
 

@@ -27,6 +27,7 @@ from pathlib import Path
 
 from analysis import i18n
 from analysis.i18n import N_
+from analysis.pack import national_section
 from analysis.pack.page_style import CSS as _CSS
 from analysis.reports import findings as report_findings, param_words
 
@@ -337,8 +338,11 @@ def render(pack_dir: Path, manifest: dict, lang: str = "en") -> str:
     reports = _by_report(runs)
     shown = {r["name"] for group in reports.values() for r in _shown(group, lang)[0]}
     t = _texts(lang)
+    # The nation first (league table, map), in place of the reports it covers.
+    nation, covered = national_section.render(pack_dir, runs, lang)
+    rest = {stem: group for stem, group in reports.items() if stem not in covered}
     parts = [*_header(manifest, lang, t), *_toc(reports, lang, t, any(r["status"] != "ok" for r in runs)),
-             *_failures(runs, lang, t), *_findings(reports, lang, t, shown), *_runs_table(runs, lang, t, shown),
+             *_failures(runs, lang, t), *nation, *_findings(rest, lang, t, shown), *_runs_table(runs, lang, t, shown),
              *_figures(pack_dir, reports, lang, t), "</body></html>"]
     # NFC: text from findings, captions and parameters may arrive decomposed (NFD), which
     # some fonts draw with detached diacritics and which searches do not match.

@@ -39,7 +39,8 @@ from jupyter_client.manager import AsyncKernelManager
 #: Modules a report notebook imports; the factory imports them once.
 PRELOAD = ("ipykernel.kernelapp", "numpy", "pandas", "scipy.stats", "statsmodels.api", "statsmodels.formula.api",
            "matplotlib", "matplotlib.pyplot", "seaborn", "analysis.reports",
-           "analysis.reports.plotting", "analysis.reports.params", "analysis.data")
+           "analysis.reports.plotting", "analysis.reports.params", "analysis.data",
+           "geopandas", "analysis.reports.maps")
 #: ipykernel's inline backend, which ipykernel also sets before a cold kernel imports matplotlib.
 INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
 

@@ -19,7 +19,8 @@ from analysis.pack.spec import file_sha256
 
 #: Distributions whose versions can change a figure or a rendered notebook.
 PACKAGES = ("numpy", "pandas", "scipy", "statsmodels", "matplotlib", "seaborn", "pandera",
-            "papermill", "nbconvert", "nbclient", "nbformat", "ipykernel", "pyyaml")
+            "papermill", "nbconvert", "nbclient", "nbformat", "ipykernel", "pyyaml", "geopandas", "shapely",
+            "pyogrio")
 
 #: The lock file of exact versions the Makefile installs from (``make lock`` writes it).
 LOCK_FILE = config.REPO_ROOT / "requirements.lock"

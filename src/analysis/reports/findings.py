@@ -47,6 +47,7 @@ REPORT_TITLES = {
     "05_province_scorecard": N_("Province scorecard on the Decision 766 index"),
     "06_index_history": N_("The Decision 766 index month by month"),
     "07_fee_policies_across_provinces": N_("Online-fee policies across provinces"),
+    "08_national_overview": N_("The nation on the Decision 766 index"),
 }
 
 #: Largest number of sentences after the headline.

@@ -31,6 +31,7 @@ NOTEBOOK_SPECS: dict[str, str] = {
     "05_province_scorecard": "analysis.reports.scorecard:PARAMETERS",
     "06_index_history": "analysis.reports.history.text:PARAMETERS",
     "07_fee_policies_across_provinces": "analysis.reports.policy.report:PARAMETERS",
+    "08_national_overview": "analysis.reports.national:PARAMETERS",
 }
 
 

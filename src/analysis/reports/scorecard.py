@@ -18,7 +18,7 @@ from analysis.data.portal.query import period_label
 from analysis.i18n import N_, _
 from analysis.models import scorecard as model
 from analysis.models.scorecard import LEVEL, Scorecard
-from analysis.reports import narrative, plotting
+from analysis.reports import maps, narrative, plotting
 from analysis.reports import scorecard_absent as absent
 from analysis.reports.findings import Findings
 from analysis.reports.params import COMMON, Param
@@ -251,6 +251,29 @@ def counts_figure(card: Scorecard):
     alt = "; ".join(_("{measure}: {pct}").format(measure=lab, pct=i18n.percent(p, 1))
                     for lab, p in zip(labels, c["percent"]))
     return fig, c, caption, alt
+
+
+def locator_figure(card: Scorecard, layer):
+    """Return (fig, caption, alt): a small map of the 34 provinces with ``card``'s province
+    highlighted and both archipelagos (save it with ``maps.save``). Raises KeyError when
+    the province is not in the boundary ``layer``."""
+    if isinstance(card, absent.NoScore):
+        # A unit that ceased on 1 Jul 2025 is not on the 34-province map: show where its
+        # territory is scored now.
+        fig, _ax = maps.locator(layer, card.successor or card.province)
+        where = absent.sentence(card)
+        title = card.successor or card.province
+    else:
+        fig, _ax = maps.locator(layer, card.province)
+        merged = _(" and ").join(card.predecessors)
+        where = (_("Since 1 Jul 2025, including the former {merged}.").format(merged=merged) if merged
+                 else _("Not merged in 2025."))
+        title = card.province
+    caption = " ".join([where, maps.boundary_credit()])
+    maps.finish(fig, title=title, caption=caption, caption_width=62)
+    alt = _("Map of Vietnam's 34 provinces with {province} highlighted; the Hoàng Sa and Trường Sa archipelagos "
+            "in an inset.").format(province=title)
+    return fig, caption, alt
 
 
 @absent.when_no_score(absent.markdown)
