@@ -58,7 +58,7 @@ strip: $(STAMP) ## Strip outputs from the notebooks before committing
 messages: $(STAMP) ## Extract marked messages into the .pot and merge them into the Vietnamese .po
 	$(BIN)/pybabel extract -F babel.cfg -k _ -k N_ -k ngettext:1,2 --no-location --sort-output \
 		--project vn-online-services-analysis -o src/analysis/locale/analysis.pot .
-	$(BIN)/pybabel update -D analysis -i src/analysis/locale/analysis.pot -d src/analysis/locale --no-fuzzy-matching --ignore-obsolete
+	$(BIN)/pybabel update -D analysis -i src/analysis/locale/analysis.pot -d src/analysis/locale --no-fuzzy-matching --ignore-obsolete -w 100
 
 clean: ## Remove the environment and generated figure packs
 	rm -rf $(VENV) figures/packs figures/latest figures/scratch figures/.building-* figures/.pack.lock

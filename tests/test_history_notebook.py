@@ -70,7 +70,7 @@ def test_committed_clean_with_every_text_from_the_catalog():
     assert all(not c.outputs and c.execution_count is None and "def " not in c.source for c in code)
     src = "".join(c.source for c in code)
     assert [k for k in history_text.TEXTS if f'text.text("{k}"' in src] == list(history_text.TEXTS)
-    assert "params.check(\"06_index_history\"" in src and "narrative.parameters(p)" in src
+    assert "params.check(\"06_index_history\"" in src and "show.run_note(p)" in src
 
 
 @pytest.mark.slow

@@ -20,8 +20,8 @@ ENGLISH = ("index points", "retrieved", "Source:", " of 100", "Transparency", "S
            "Online payment", "year to date", "not rates", "What this", "leads the", "Move in rank",
            "Dossiers submitted", "Hoang Sa (Paracel)", "Truong Sa (Spratly)")
 HEADINGS = {
-    "en": ("## Parameters", "## Load inputs", "## Model", "## Figures", "## What this does not show"),
-    "vi": ("## Tham số", "## Nạp dữ liệu đầu vào", "## Mô hình", "## Biểu đồ",
+    "en": ("## Load inputs", "## Model", "## Figures", "## What this does not show"),
+    "vi": ("## Nạp dữ liệu đầu vào", "## Mô hình", "## Biểu đồ",
            "## Những điều báo cáo này không cho thấy"),
 }
 MAPS = {f"national_map__group-{g}" for g in ("total", "ckmb", "tdgq", "clgq", "tttt", "mdhl", "mdsh")}
@@ -54,7 +54,7 @@ def test_committed_clean_with_every_text_from_the_catalog():
     src = "".join(c.source for c in code)
     assert [k for k in national.TEXTS if f'national.text("{k}"' in src] == list(national.TEXTS)
     assert 'params.check("08_national_overview"' in code[1].source
-    assert "narrative.parameters(p)" in src
+    assert "show.run_note(p)" in src and "narrative.parameters(p)" not in src
     # every map through maps.save, which refuses a map without the archipelagos
     assert src.count("maps.save(") == len(MAPS) and "figures.map_figure" in src
 

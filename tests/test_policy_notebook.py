@@ -25,7 +25,7 @@ def test_committed_without_outputs_and_with_a_parameters_cell():
     assert "def " not in "".join(c.source for c in code)
     from analysis.reports.policy import report as pr
     heads = "".join(pr.TEXTS[k] for k in pr.TEXTS if f'pr.text("{k}"' in "".join(c.source for c in code))
-    for h in ("## Parameters", "## Load inputs", "## Model", "## Figures", "## What this does not show"):
+    for h in ("## Load inputs", "## Model", "## Figures", "## What this does not show"):
         assert h in heads
 
 

@@ -11,6 +11,7 @@ import datetime as dt
 from pathlib import Path
 
 from analysis import config, i18n
+from analysis.data.portal import groups
 from analysis.i18n import N_
 
 #: Each parameter's label, in English (marked for the catalog).
@@ -37,12 +38,17 @@ LABELS = {
     "n_sims": N_("Simulated panels per power evaluation"),
     "tolerance_days": N_("Largest gap between compared dates (days)"),
     "retrieved": N_("Index snapshot retrieved on"),
+    "snapshot": N_("Index snapshot retrieved on"),
+    "group": N_("Index group studied"),
+    "method": N_("Design leading the findings"),
 }
 
 #: Words for values that are codes, by parameter.
 VALUE_WORDS = {
     "as_of_placement": {"end": N_("at the end of the period"), "year_to_date": N_("over the year to date")},
     "lang": {"vi": N_("Vietnamese"), "en": N_("English")},
+    "group": {code: groups.group_title(code) for code in (*groups.GROUPS, groups.TOTAL)},
+    "method": {"scm": N_("synthetic control"), "staggered": N_("staggered difference-in-differences")},
 }
 
 #: What an unset (None) value means, by parameter; others read "not set".
@@ -54,6 +60,7 @@ UNSET = {
     "scope": N_("every scope"),
     "reference_scope": N_("the scope of the latest exact figure"),
     "retrieved": N_("the latest snapshot"),
+    "snapshot": N_("the latest snapshot"),
     "fee_vnd": N_("not set"),
     "reference_fee_vnd": N_("not set"),
 }

@@ -27,7 +27,6 @@ PARAMETERS = {
 TEXTS = {
     "title": N_("# The Decision 766 index month by month: {province}\n\n"
                 "Change `province` (and `lang`: `\"vi\"` or `\"en\"`) in the parameters cell and rerun."),
-    "parameters": N_("## Parameters"),
     "load": N_("## Load inputs"),
     "model": N_("## Model"),
     "figures": N_("## Figures"),

@@ -27,7 +27,6 @@ TEXTS = {
                 "All 34 provinces at a glance: who leads and who trails, in which groups, and where they are. "
                 "Change `snapshot` (a retrieval date) or `lang` (`\"vi\"` or `\"en\"`) in the parameters cell "
                 "and rerun."),
-    "parameters": N_("## Parameters"),
     "load": N_("## Load inputs"),
     "model": N_("## Model"),
     "league": N_("### The league table"),

@@ -34,7 +34,6 @@ PARAMETERS = {
 
 TEXTS = {
     "title": N_("# Online-fee policies across provinces: {province}"),
-    "parameters": N_("## Parameters"),
     "load": N_("## Load inputs\n\nThe policies come from `data/policies.csv` (one row per instrument; a researcher "
                "adds a province by adding a row). The outcome is a group of the national Decision 766 index as a "
                "percent of its maximum, province by month."),
