@@ -91,4 +91,4 @@ def test_a_province_the_index_does_not_score_gets_a_short_scorecard(ds, lang):
 @pytest.mark.slow
 def test_the_scorecard_notebook_runs_for_a_province_without_a_score(run_notebook, ds):
     _nb, out = run_notebook("05_province_scorecard.ipynb", province="Bà Rịa - Vũng Tàu", lang="vi")
-    assert len(list(out.glob("scorecard_*__lang-vi__province-ba-ria-vung-tau.png"))) == 3
+    assert len(list(out.glob("scorecard_*__lang-vi__province-ba-ria-vung-tau.png"))) == 4  # total, groups, counts, locator map

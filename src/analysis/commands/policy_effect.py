@@ -28,7 +28,8 @@ def add_arguments(parser) -> None:
                              "writes (default: the imported monthly history)")
     parser.add_argument("--policies", metavar="FILE", default=None,
                         help="CSV with at least province and in_force (YYYY-MM-DD) (default: data/policies.csv)")
-    parser.add_argument("--vintage", metavar="V", default=None, help="vintage of the imported history")
+    parser.add_argument("--vintage", metavar="V", default="latest",
+                        help="vintage of the imported history: latest (default) or a retrieval date YYYY-MM-DD")
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
 
 

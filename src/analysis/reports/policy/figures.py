@@ -55,7 +55,7 @@ def timeline_figure(tl: pd.DataFrame, ds: Dataset):
     ax.set_ylim(-0.7, len(prov) + 0.2)
     ax.set_xlim(pd.Timestamp("2022-12-01"), pd.Timestamp("2026-01-31"))
     plotting.date_axis(ax.xaxis)
-    caption = _("Start month of each online-fee policy in data/policies.csv. Filled: in-force date stated by the "
+    caption = _("Start month of each online-fee policy in the toolkit's policy table. Filled: in-force date stated by the "
                 "source; hollow: only the month or the adoption date is known (the analyses start there). Shaded: "
                 "national Circular 63/2023/TT-BTC, in every province at once. {sources}").format(
         sources=citation(ds, tl["source_id"]))

@@ -34,8 +34,8 @@ PARAMETERS = {
 
 TEXTS = {
     "title": N_("# Online-fee policies across provinces: {province}"),
-    "load": N_("## Load inputs\n\nThe policies come from `data/policies.csv` (one row per instrument; a researcher "
-               "adds a province by adding a row). The outcome is a group of the national Decision 766 index as a "
+    "load": N_("## Load inputs\n\nThe policies come from the toolkit's table of online-fee policies (one row per instrument, each "
+               "with its source; a researcher adds a province by adding a row). The outcome is a group of the national Decision 766 index as a "
                "percent of its maximum, province by month."),
     "model": N_("## Model\n\n**Synthetic control**: {province} against a weighted average of provinces with no "
                 "online-fee policy in the window, weights fitted on the months before the policy; placebos in "
