@@ -8,7 +8,8 @@ import pandas as pd
 import pytest
 
 from analysis.models import compare
-from analysis.reports import compare as compare_report, compare_index, params
+from analysis.reports import compare as compare_report, params
+from analysis.reports.compare import index as compare_index
 from analysis import config, i18n
 
 PROVINCES = ["Nghệ An", "Hòa Bình"]
@@ -195,7 +196,7 @@ def test_vietnamese_reasons_and_texts_carry_no_english_stock_phrase(shipped, mon
 def test_findings_name_the_commonest_reason_in_words_not_as_a_code(shipped, lang):
     from analysis import i18n
     from analysis.models import compare as compare_model
-    from analysis.reports import compare_index
+    from analysis.reports.compare import index as compare_index
 
     pairs = compare_model.pair_verdicts(shipped, ["Nghệ An", "Hòa Bình"], 366)
     i18n.set_language(lang)

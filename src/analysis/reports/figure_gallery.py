@@ -62,7 +62,8 @@ def discount_figures(ds: Dataset, province: str) -> Iterator[tuple[str, object]]
 def compare_figures(ds: Dataset, provinces: list[str]) -> Iterator[tuple[str, object]]:
     """Yield the comparison report's figures (pairs, provision, payment, index) for ``provinces``."""
     from analysis.models import compare
-    from analysis.reports import compare as cr, compare_index
+    from analysis.reports import compare as cr
+    from analysis.reports.compare import index as compare_index
     matrix = compare.indicator_matrix(ds, provinces)
     derived = compare.derive_shares(ds, provinces)
     pairs = compare.pair_verdicts(ds, provinces, 366, matrix=matrix, derived=derived)

@@ -12,7 +12,7 @@ import pandas as pd
 from analysis import i18n
 from analysis.i18n import _
 from analysis.models import growth
-from analysis.reports import growth_words as words
+from analysis.reports.growth import words
 from analysis.reports import plotting
 from analysis.data import Dataset
 from analysis.reports.wording import citation, format_value
@@ -169,7 +169,7 @@ def fan_figure(ga: GrowthAnalysis, ds: Dataset):
     cells = [c for c in ga.grid if c.fit is not None]
     frames = []
     if not cells:
-        from analysis.reports.growth_text import grid_note
+        from analysis.reports.growth.text import grid_note
         note = grid_note(ga) or _("Every assumption of the grid was refused.")
         plotting.empty_panel(ax, note)
         subtitle = _("No sensitivity fan for these figures")

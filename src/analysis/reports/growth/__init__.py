@@ -1,7 +1,7 @@
 """The growth report (notebooks/02_online_rate_growth.ipynb): parameters, the analysis and saving.
 
-The text lives in :mod:`analysis.reports.growth_text` and the figures in
-:mod:`analysis.reports.growth_figures`; both are re-exported here, so a notebook calls
+The text lives in :mod:`analysis.reports.growth.text` and the figures in
+:mod:`analysis.reports.growth.figures`; both are re-exported here, so a notebook calls
 ``growth_report.fit_figure(...)`` on this one module.
 
 :func:`build` runs everything the notebook shows and never raises for a request the data
@@ -19,14 +19,15 @@ import pandas as pd
 from analysis.models import growth
 from analysis import i18n
 from analysis.i18n import N_, _
-from analysis.reports import growth_words, narrative, plotting
+from analysis.reports import narrative, plotting
+from analysis.reports.growth import words as growth_words
 from analysis.data import Dataset
 from analysis.errors import Refused
 from analysis.reports.params import COMMON, Param
 from analysis.data.schema import SCOPES
-from analysis.reports.growth_text import (  # noqa: F401  (re-exported for the notebook)
+from analysis.reports.growth.text import (  # noqa: F401  (re-exported for the notebook)
     chronology_markdown, grid_summary, grid_table, limits_markdown, model_markdown)
-from analysis.reports.growth_figures import (  # noqa: F401  (re-exported for the notebook)
+from analysis.reports.growth.figures import (  # noqa: F401  (re-exported for the notebook)
     fan_figure, fit_figure, time_to_target_figure)
 
 PARAMETERS = {
@@ -208,7 +209,7 @@ def findings(ga: GrowthAnalysis):
     "refused" with the reason in a few words and, when the sensitivity grid gives dates,
     the range of dates under the assumed offsets."""
     from analysis.reports.findings import Findings
-    from analysis.reports.growth_text import target_dates
+    from analysis.reports.growth.text import target_dates
 
     target = i18n.percent(ga.p.target_pct)
     if ga.data is None:

@@ -15,7 +15,7 @@ from analysis.reports import plotting
 from analysis.reports.wording import citation
 from analysis.data import Dataset
 from analysis.errors import Refused
-from analysis.reports.discount_figures import _sim_caption
+from analysis.reports.discount.figures import _sim_caption
 
 if TYPE_CHECKING:
     from analysis.reports.discount import PanelInput, PolicyInfo

@@ -19,7 +19,7 @@ from analysis.i18n import N_, _
 from analysis.models import scorecard as model
 from analysis.models.scorecard import LEVEL, Scorecard
 from analysis.reports import maps, narrative, plotting
-from analysis.reports import scorecard_absent as absent
+from analysis.reports.scorecard import absent
 from analysis.reports.findings import Findings
 from analysis.reports.params import COMMON, Param
 
@@ -45,7 +45,7 @@ TEXTS = {
 def card(ds, province: str, retrieved=None) -> Scorecard | absent.NoScore:
     """Return the scorecard of ``province`` (see :func:`analysis.models.scorecard.build`), or,
     for a unit the snapshot does not score (a province that ceased on 1 Jul 2025), the
-    :class:`~analysis.reports.scorecard_absent.NoScore` every function here turns into a
+    :class:`~analysis.reports.scorecard.absent.NoScore` every function here turns into a
     short report that says so. Raises Refused when there is no snapshot to read."""
     missing = absent.no_score(ds, province, retrieved)
     return missing if missing is not None else model.build(ds, province, retrieved)

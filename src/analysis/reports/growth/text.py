@@ -11,7 +11,7 @@ import pandas as pd
 from analysis import i18n
 from analysis.i18n import N_, _
 from analysis.models import growth
-from analysis.reports import growth_words as words
+from analysis.reports.growth import words
 from analysis.reports.wording import format_period, format_value
 
 if TYPE_CHECKING:

@@ -17,7 +17,7 @@ from analysis.i18n import N_, _
 from analysis.models import compare
 from analysis.reports import narrative, plotting, wording
 from analysis.data import Dataset
-from analysis.reports.compare_measures import (  # noqa: F401  (re-exported for the notebook and tests)
+from analysis.reports.compare.measures import (  # noqa: F401  (re-exported for the notebook and tests)
     REASON_SHORT, _BOUND_MARK, _fmt, _label, _period_words, indicator_name, payment_figure, payment_table,
     province_colours, provision_figure, provision_table)
 from analysis.reports.params import COMMON, Param
@@ -268,7 +268,7 @@ def pair_figures(ds: Dataset, pairs: pd.DataFrame, provinces, tolerance_days: in
     names = compare.resolve_provinces(ds, provinces)
     colours = province_colours(names)
     out = []
-    # Index figures have their own figure (reports.compare_index), with the portal's citation.
+    # Index figures have their own figure (reports.compare.index), with the portal's citation.
     pairs = pairs[pairs["kind"] != "index"] if len(pairs) else pairs
     comp = pairs[pairs["comparable"]] if len(pairs) else pairs
     if len(comp):
