@@ -3,7 +3,7 @@ panel and the estimates.
 
 Power lives in :mod:`analysis.reports.discount.power`, figures in
 :mod:`analysis.reports.discount.figures` and tables and text in
-:mod:`analysis.reports.discount.text`; all are re-exported here, so the notebook calls
+:mod:`analysis.reports.discount.sentences`; all are re-exported here, so the notebook calls
 this one module.
 
 The report answers "could we detect it?" before "did it work?": the minimum detectable
@@ -270,5 +270,5 @@ from analysis.reports.discount.power import (  # noqa: E402,F401
     ASSUMED_PROVINCE_NOISE, ASSUMED_RHO, describe_power, power_curves, power_figure, power_table)
 from analysis.reports.discount.figures import (  # noqa: E402,F401
     event_study_figure, its_figure, scenario_curves, scenario_figure)
-from analysis.reports.discount.text import (  # noqa: E402,F401
+from analysis.reports.discount.sentences import (  # noqa: E402,F401
     estimate_table, evidence_statement, readable, reader_table, uplift_table, warnings_markdown)

@@ -1,6 +1,6 @@
 """The growth report (notebooks/02_online_rate_growth.ipynb): parameters, the analysis and saving.
 
-The text lives in :mod:`analysis.reports.growth.text` and the figures in
+The text lives in :mod:`analysis.reports.growth.sentences` and the figures in
 :mod:`analysis.reports.growth.figures`; both are re-exported here, so a notebook calls
 ``growth_report.fit_figure(...)`` on this one module.
 
@@ -25,7 +25,7 @@ from analysis.data import Dataset
 from analysis.errors import Refused
 from analysis.reports.params import COMMON, Param
 from analysis.data.schema import SCOPES
-from analysis.reports.growth.text import (  # noqa: F401  (re-exported for the notebook)
+from analysis.reports.growth.sentences import (  # noqa: F401  (re-exported for the notebook)
     chronology_markdown, grid_summary, grid_table, limits_markdown, model_markdown)
 from analysis.reports.growth.figures import (  # noqa: F401  (re-exported for the notebook)
     fan_figure, fit_figure, time_to_target_figure)
@@ -209,7 +209,7 @@ def findings(ga: GrowthAnalysis):
     "refused" with the reason in a few words and, when the sensitivity grid gives dates,
     the range of dates under the assumed offsets."""
     from analysis.reports.findings import Findings
-    from analysis.reports.growth.text import target_dates
+    from analysis.reports.growth.sentences import target_dates
 
     target = i18n.percent(ga.p.target_pct)
     if ga.data is None:

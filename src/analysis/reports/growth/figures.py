@@ -169,7 +169,7 @@ def fan_figure(ga: GrowthAnalysis, ds: Dataset):
     cells = [c for c in ga.grid if c.fit is not None]
     frames = []
     if not cells:
-        from analysis.reports.growth.text import grid_note
+        from analysis.reports.growth.sentences import grid_note
         note = grid_note(ga) or _("Every assumption of the grid was refused.")
         plotting.empty_panel(ax, note)
         subtitle = _("No sensitivity fan for these figures")
