@@ -67,8 +67,8 @@ def timeline_figure(tl: pd.DataFrame, ds: Dataset):
 def _sim_note(inp: PanelInput) -> str:
     if not inp.simulated:
         return ""
-    return _("{stamp} panel from analysis.models.policy_sim with a true effect of {effect} points: not an "
-             "observation. ").format(stamp=plotting.simulated_mark(), effect=i18n.signed(inp.effect, 1))
+    return _("{stamp} panel from the toolkit's province-by-month simulator with a true effect of {effect} "
+             "points: not an observation. ").format(stamp=plotting.simulated_mark(), effect=i18n.signed(inp.effect, 1))
 
 
 def _refused_figure(title: str, reason: str, inp: PanelInput):
