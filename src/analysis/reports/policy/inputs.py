@@ -95,6 +95,9 @@ def timeline_table(tl: pd.DataFrame) -> pd.DataFrame:
     out = tl[list(TIMELINE_HEADERS)].copy()
     for col in ("basis", "date_confirmed"):
         out[col] = out[col].map(lambda v: _(TIMELINE_VALUES[v]) if v in TIMELINE_VALUES else v)
+    # The table's "not named in ..." notes are the curators' English: say it in the reader's words.
+    out["document"] = out["document"].map(
+        lambda v: _("instrument not named") if isinstance(v, str) and v.startswith("not named") else v)
     out = out.astype(object).where(out.notna(), "–")
     return out.rename(columns={c: _(h) for c, h in TIMELINE_HEADERS.items()})
 
