@@ -327,3 +327,14 @@ def test_parameter_file_not_utf8_is_refused_without_traceback(tmp_path, capsys):
     rc, err = cli_pack(capsys, "--params", p, "--out", tmp_path / "out")
     assert rc == 2 and "not UTF-8" in err and "Traceback" not in err
     assert not (tmp_path / "out").exists()
+
+
+def test_the_cache_key_covers_the_whole_package_and_its_catalogs():
+    # A change to a report module or to the Vietnamese catalog changes what a run draws, so
+    # the default code tree of a build must be the analysis package, not only pack/.
+    from analysis.pack import builder
+
+    hashes = builder._Inputs.read(config.REPO_ROOT / "packs" / "default.yaml", config.DATA_DIR, builder.PACKAGE_DIR,
+                                  None).code_hashes
+    assert "reports/plotting.py" in hashes and "pack/builder.py" in hashes
+    assert "locale/vi/LC_MESSAGES/analysis.po" in hashes

@@ -33,6 +33,9 @@ from analysis.pack import assemble, cache, html as pack_html, manifest as pack_m
 from analysis.pack.publish import PackBusy, lock, publish, signals_as_interrupt
 from analysis.pack.spec import PackSpec, Run
 
+#: The source tree whose code and catalogs enter every run's cache key: the analysis package.
+PACKAGE_DIR = Path(__file__).resolve().parents[1]
+
 __all__ = ["PackBusy", "PackResult", "build", "lock"]
 
 
@@ -60,7 +63,7 @@ def build(params_file: str | Path, out_root: str | Path | None = None, data_dir:
     (default: the number of cores); ``timeout`` seconds per cell for runs whose entry
     gives none; ``use_cache`` reuses unchanged runs of the previous pack; ``wait`` waits
     for another build instead of refusing; ``code_dir`` is the source tree whose *.py
-    files enter the cache key (default: the analysis package); ``scheduler`` sends the
+    and .po files enter the cache key (default: the analysis package); ``scheduler`` sends the
     runs to a ``dask.distributed`` cluster (an address, or ``"local"`` for a LocalCluster
     of ``jobs`` workers started here) instead of the local process pool.
 
@@ -76,7 +79,9 @@ def build(params_file: str | Path, out_root: str | Path | None = None, data_dir:
     if not data_path.is_dir():
         raise ParameterError("pack", "data_dir", f"data folder not found: {data_path}")
     out_root = Path(out_root or config.FIGURES_DIR).resolve()
-    code_dir = Path(code_dir or Path(__file__).parent)
+    # The whole analysis package (this module sits in analysis/pack/): report code and the
+    # catalogs decide what a run draws, so a change to any of them must miss the cache.
+    code_dir = Path(code_dir or PACKAGE_DIR)
     jobs = max(1, jobs or os.cpu_count() or 1)
     inputs = _Inputs.read(Path(params_file), data_path, code_dir, timeout)
     spec = _load_spec(inputs, Path(params_file), out_root, data_path, timeout, use_cache)
@@ -138,7 +143,8 @@ class _Inputs:
     def read(cls, params_file: Path, data_path: Path, code_dir: Path, timeout: float | None) -> "_Inputs":
         """Return the inputs of a build (hashing the data folder and the code tree)."""
         data_hashes = pack_manifest.tree_hashes(data_path)
-        code_hashes = pack_manifest.tree_hashes(code_dir, "**/*.py")
+        code_hashes = {**pack_manifest.tree_hashes(code_dir, "**/*.py"),
+                       **pack_manifest.tree_hashes(code_dir, "**/*.po")}
         versions = pack_manifest.package_versions()
         data_digest, code_digest = pack_manifest.digest(data_hashes), pack_manifest.digest(code_hashes)
         plan = pack_manifest.plan_digest(params_file, data_digest, code_digest, versions, timeout)
