@@ -119,7 +119,7 @@ def apply_style() -> None:
     matplotlib.rcParams.update({
         "font.family": [FONT],  # no fallback list: a missing glyph warns instead of borrowing a machine font
         "figure.figsize": FIGSIZE,
-        "figure.dpi": 100,
+        "figure.dpi": DPI,  # text is measured and laid out at the resolution it is saved at
         "savefig.dpi": DPI,
         "svg.hashsalt": "p06-analysis",  # fixed ids in SVG output: byte-identical reruns
         "svg.fonttype": "path",  # glyphs as paths: diacritics render without the font
