@@ -153,3 +153,14 @@ def stock_phrases() -> list[str]:
     return ["Source", "National target", "SIMULATED", "SCENARIO", "Online dossier rate", "as of", "Caveat",
             "Alt text", "refused", "Refused", "confidence", "Province-wide", "Target", "Power", "scope",
             "What this does not show", "Load inputs", "figure(s)"]
+
+
+def index_caveats() -> list[str]:
+    """Return, in the current language, the two caveats every report on the Decision 766
+    index states: points are not a rate, and a year-to-date figure moves with its retrieval."""
+    return [
+        _("Index points are not the online dossier rate: each group weighs several ratios set by Decision "
+          "766/QĐ-TTg, so a point more is not a percentage point more of anything."),
+        _("A year-to-date figure moves every day it is retrieved: two retrievals of the same year differ, and "
+          "a rank can change with no change in the province's own work."),
+    ]

@@ -14,6 +14,7 @@ from analysis.data.portal.groups import GROUPS, group_title
 from analysis.data.portal.query import period_label
 from analysis.i18n import N_, _
 from analysis.models.national import NationalOverview
+from analysis.reports import wording
 from analysis.reports.findings import Findings
 from analysis.reports.national import STEM
 
@@ -156,10 +157,7 @@ def counts_markdown(ov: NationalOverview) -> str:
 def limits_markdown() -> str:
     """Return the Markdown of what the national overview does not show."""
     return "\n".join("- " + s for s in (
-        _("Index points are not the online dossier rate: each group weighs several ratios set by Decision "
-          "766/QĐ-TTg, so a point more is not a percentage point more of anything."),
-        _("A year-to-date figure moves every day it is retrieved: two retrievals of the same year differ, and "
-          "a rank can change with no change in the province's own work."),
+        *wording.index_caveats(),
         _("A rank says nothing about how far apart provinces are: neighbours in the table are often a fraction "
           "of a point apart, well within what the portal revises between retrievals."),
         _("The maps colour each group on the range the provinces span, not on 0 to the maximum: equal colours in "

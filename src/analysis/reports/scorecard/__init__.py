@@ -18,7 +18,7 @@ from analysis.data.portal.query import period_label
 from analysis.i18n import N_, _
 from analysis.models import scorecard as model
 from analysis.models.scorecard import LEVEL, Scorecard
-from analysis.reports import maps, narrative, plotting
+from analysis.reports import maps, narrative, plotting, wording
 from analysis.reports.scorecard import absent
 from analysis.reports.findings import Findings
 from analysis.reports.params import COMMON, Param
@@ -314,10 +314,7 @@ def lineage_markdown(card: Scorecard) -> str:
 def limits_markdown() -> str:
     """Return the Markdown of what the scorecard does not show."""
     return "\n".join("- " + s for s in (
-        _("Index points are not the online dossier rate: each group weighs several ratios set by Decision "
-          "766/QĐ-TTg, so a point more is not a percentage point more of anything."),
-        _("A year-to-date figure moves every day it is retrieved: two retrievals of the same year differ, and "
-          "a rank can change with no change in the province's own work."),
+        *wording.index_caveats(),
         _("The index's groups and maxima have changed between years (2024: 18, 20, 12, 10, 18, 22): points of "
           "different years are not one series."),
         _("The counts are third-party processing of the portal's component endpoints; the binomial intervals "
