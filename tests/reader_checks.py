@@ -130,6 +130,16 @@ def internal_names(html: str) -> list[str]:
     return _hits(INTERNAL, _visible(parse(html)))
 
 
+#: The project's own ids of sources (``seed003``, ``domain_notes``) and observations (``NA014``):
+#: a reader sees a source's number and title ("[4] ...") and a figure's value and period.
+PROJECT_ID = re.compile(r"\bseed ?\d{3}\b|\bdomain_notes\b|\b[A-Z]{2}\d{3}\b")
+
+
+def project_ids(html: str) -> list[str]:
+    """A source or observation id of the project's data files where a reader reads."""
+    return _hits(PROJECT_ID, _visible(parse(html)))
+
+
 ENGLISH_DECIMAL = re.compile(r"(?<![\d.,/])\d+\.(?:\d{1,2}|\d{4,})(?![\d.])")
 
 
@@ -156,7 +166,7 @@ def english_or_codes(html: str) -> list[str]:
 #: Every check, and whether it applies to a page in English too.
 CHECKS = {
     "repr": (reprs, True), "missing": (missing_values, True), "shape": (shape_lines, True),
-    "alt": (alt_texts, True), "internal": (internal_names, True),
+    "alt": (alt_texts, True), "internal": (internal_names, True), "ids": (project_ids, True),
     "english_number": (english_numbers, False), "english_or_code": (english_or_codes, False),
 }
 

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from analysis.models import compare
-from analysis.reports import compare as compare_report, params
+from analysis.reports import compare as compare_report, params, wording
 from analysis.reports.compare import index as compare_index
 from analysis import config, i18n
 
@@ -106,7 +106,8 @@ def test_provision_table_uses_the_reported_counts_and_labels_scope(shipped):
     labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
     assert any("Provincial TTHC information system" in lab for lab in labels)
     assert any("national TTHC database" in lab for lab in labels)
-    assert "seed002" in caption and "seed003" in caption
+    keys = [wording.source_key(shipped, s) for s in ("seed002", "seed003")]
+    assert all(f'{k} "' in caption for k in keys) and "seed00" not in caption
 
 
 def test_payment_table_records_how_each_percentage_was_made(shipped):

@@ -50,7 +50,7 @@ def test_timeline_plots_only_online_rates_with_bounds_as_arrows(shipped):
         ys = set(line.get_ydata())
         assert len(ys) == 1
     for sid in plotted["source_id"].unique():
-        assert f"[{sid}]" in caption
+        assert wording.source_key(shipped, sid) in caption
     assert "not one time series" in caption
 
 
@@ -83,7 +83,7 @@ def test_coverage_summary_counts_match(shipped):
 def test_coverage_figure_cites_every_source(shipped):
     fig, plotted, caption, alt = overview.coverage_figure(shipped, "Nghệ An")
     for sid in plotted["source_id"].unique():
-        assert f"[{sid}]" in caption
+        assert wording.source_key(shipped, sid) in caption
     assert isinstance(plotted["period_end"].iloc[0], pd.Timestamp)
 
 

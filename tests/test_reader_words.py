@@ -22,7 +22,7 @@ def _english_after():
     i18n.set_language("en")
 
 
-INTERNAL = ("DOMAIN.md", "METHODS.md", "shared/", ".csv", "analysis.models", "untitled")  # source ids ([seed000], [domain_notes]) are citation keys
+INTERNAL = ("DOMAIN.md", "METHODS.md", "shared/", ".csv", "analysis.models", "untitled", "seed0", "domain_notes")
 
 
 @pytest.mark.parametrize("lang", ["vi", "en"])
@@ -33,6 +33,11 @@ def test_citations_use_the_readers_title_and_no_internal_name(ds, lang):
     column = "title" if lang == "vi" else "title_en"
     assert all(t in text for t in ds.sources[column])
     assert ("Không có tiêu đề" in text) == (lang == "vi")
+    # Each source is numbered by its place in the project's list, the key running text uses.
+    for n, sid in enumerate(ds.sources["source_id"], start=1):
+        assert wording.source_key(ds, sid) == f"[{n}]" and f'[{n}] "' in text
+    with pytest.raises(KeyError):
+        wording.source_key(ds, "seed999")
 
 
 @pytest.mark.parametrize("lang,name", [("vi", "Giảm 40% phí, lệ phí khi nộp trực tuyến cho 9 thủ tục"),

@@ -80,24 +80,6 @@ class Dataset:
             raise KeyError(f"unknown indicator '{indicator}'")
         return rows.iloc[0]
 
-    def citation(self, source_ids) -> str:
-        """Return a 'Sources: ...' sentence naming each source once, in the order given."""
-        parts = []
-        srcs = self.sources.set_index("source_id")
-        for sid in dict.fromkeys(source_ids):
-            s = srcs.loc[sid]
-            date = s["publication_date"]
-            bits = [date.strftime("%d/%m/%Y") if pd.notna(date) else "date not stated"]
-            if not s["publisher"].startswith("not stated"):
-                bits.insert(0, s["publisher"])
-            if s["documents_cited"]:
-                bits.append(f"citing {s['documents_cited']}")
-            if s["url"]:
-                bits.append(s["url"])
-            parts.append(f"[{sid}] \"{s['title']}\" ({'; '.join(bits)})")
-        return "Sources: " + "; ".join(parts) + "." if parts else "Sources: none."
-
-
 
 def _aliases(admin: pd.DataFrame | None) -> dict[str, str]:
     out: dict[str, str] = {}

@@ -115,6 +115,12 @@ def format_period(row) -> str:
     return f"{i18n.date(row['period_start'])}–{end}"
 
 
+def figure_ref(row) -> str:
+    """Return how a report names one figure to a reader: its value and its period
+    ("33,7% (67.088/198.845), 01/01/2023–30/09/2023"), never the project's observation id."""
+    return f"{format_value(row)}, {format_period(row)}"
+
+
 def source_title(source) -> str:
     """Return a source's title for the current reader: the Vietnamese title (as published, or
     the curators' description when the source has none), or its English ``title_en``."""
@@ -126,9 +132,21 @@ def policy_name(policy) -> str:
     return policy["name_vi"] if i18n.get_language() == "vi" else policy["name"]
 
 
+def source_key(ds, source_id) -> str:
+    """Return how a report refers to a source in running text and lists: its number in the
+    project's list of sources, in brackets ("[3]"), the same number :func:`citation` puts
+    before the source's title. A reader never sees the project's source ids (``seed003``).
+    Raises KeyError for a source id not in ``ds.sources``."""
+    ids = list(ds.sources["source_id"])
+    if source_id not in ids:
+        raise KeyError(f"unknown source '{source_id}'")
+    return f"[{ids.index(source_id) + 1}]"
+
+
 def citation(ds, source_ids) -> str:
     """Return the 'Sources: ...' sentence for ``source_ids`` (each once, in order) in the
-    current language; titles and publishers stay as published."""
+    current language: each source's number (:func:`source_key`), title in the reader's
+    language, date, publisher and link; titles and publishers stay as published."""
     parts = []
     srcs = ds.sources.set_index("source_id")
     for sid in dict.fromkeys(source_ids):
@@ -142,7 +160,7 @@ def citation(ds, source_ids) -> str:
             bits.append(_("citing {documents}").format(documents=s["documents_cited"]))
         if str(s["url"]).startswith(("http://", "https://")):  # not the project's own file paths
             bits.append(s["url"])
-        parts.append(f"[{sid}] \"{source_title(s)}\" ({'; '.join(bits)})")
+        parts.append(f"{source_key(ds, sid)} \"{source_title(s)}\" ({'; '.join(bits)})")
     if not parts:
         return _("Sources: none.")
     return _("Sources: {sources}.").format(sources="; ".join(parts))

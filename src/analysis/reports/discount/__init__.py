@@ -192,7 +192,7 @@ STEM = "03_fee_discount"
 TEXTS = {
     "title": N_(
         "# Did the online fee discount raise online uptake? ({province})\n\n"
-        "Nghệ An cut fees by 40% for 9 procedures submitted online from 7 Nov 2023 (seed 004). This report asks "
+        "Nghệ An cut fees by 40% for 9 procedures submitted online from 7 Nov 2023. This report asks "
         "first whether the data *could* show an effect of that size (the minimum detectable effect), then estimates "
         "it (procedure-level difference-in-differences, with a province-level interrupted time series as a secondary "
         "check), then shows what an assumed range of responses would imply, and ends with what the evidence can and "

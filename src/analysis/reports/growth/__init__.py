@@ -19,7 +19,7 @@ import pandas as pd
 from analysis.models import growth
 from analysis import i18n
 from analysis.i18n import N_, _
-from analysis.reports import narrative, plotting
+from analysis.reports import narrative, plotting, wording
 from analysis.reports.growth import words as growth_words
 from analysis.data import Dataset
 from analysis.errors import Refused
@@ -71,6 +71,8 @@ class GrowthAnalysis:
     grid: list[growth.GridCell] = field(default_factory=list)
     grid_note: str | None = None
     sources: list[str] = field(default_factory=list)
+    #: How the report refers to each source in its lists ("[3]", see wording.source_key).
+    source_keys: dict[str, str] = field(default_factory=dict)
     #: The newest figure in the data about the province (any indicator, or its index score):
     #: a projected date before it is already past.
     latest: pd.Timestamp | None = None
@@ -94,6 +96,7 @@ def build(ds: Dataset, p) -> GrowthAnalysis:
     offsets = growth.parse_offsets(p.offsets)
     ga = GrowthAnalysis(ds.canonical_province(p.province), p)
     ga.latest = latest_figure_date(ds, ga.province)
+    ga.source_keys = {sid: wording.source_key(ds, sid) for sid in ds.sources["source_id"]}
     try:
         ga.data = growth.prepare(ds, ga.province, as_of_placement=p.as_of_placement)
     except Refused as exc:

@@ -27,9 +27,10 @@ def chronology_markdown(ga: GrowthAnalysis) -> str:
     lines = [_("**{n} online-dossier-rate figure(s) for {province}, in the order of the dates they are placed "
                "at:**").format(n=len(f), province=ga.province), ""]
     for _i, r in f.iterrows():
-        lines.append(_("- {period}: {value}, scope *{scope}*; placed at {date} ({placement}) [{source}]").format(
+        lines.append(_("- {period}: {value}, scope *{scope}*; placed at {date} ({placement}) {source}").format(
             period=format_period(r), value=format_value(r), scope=words.scope_name(r["scope"]),
-            date=i18n.date(r["date"]), placement=_placement(str(r["placement"])), source=r["source_id"]))
+            date=i18n.date(r["date"]), placement=_placement(str(r["placement"])),
+            source=ga.source_keys[r["source_id"]]))
     notes = []
     for (_i, a), (_j, b) in zip(f.iloc[:-1].iterrows(), f.iloc[1:].iterrows()):
         notes += _pair_notes(a, b)
@@ -65,15 +66,15 @@ def _pair_notes(a, b) -> list[str]:
     a_holds_b = a_start <= b_start and b["period_end"] <= a["period_end"]
     if a_holds_b or b_start <= a_start and a["period_end"] <= b["period_end"]:
         inner, outer = (b, a) if a_holds_b else (a, b)
-        notes.append(_("The period of {outer} ({outer_period}) contains that of {inner} ({inner_period}): {outer} is "
-                       "not a later measurement of the same thing; it covers a longer span that includes the "
-                       "other's, measured on its own scope.").format(
-            outer=outer["obs_id"], outer_period=format_period(outer), inner=inner["obs_id"],
+        notes.append(_("The period of the figure {outer} ({outer_period}) contains that of the figure {inner} "
+                       "({inner_period}): the first is not a later measurement of the same thing; it covers a "
+                       "longer span that includes the other's, measured on its own scope.").format(
+            outer=format_value(outer), outer_period=format_period(outer), inner=format_value(inner),
             inner_period=format_period(inner)))
     elif b_start <= a["period_end"] and a_start <= b["period_end"]:
-        notes.append(_("The periods of {a} ({a_period}) and {b} ({b_period}) overlap: the later-placed figure is not "
-                       "a later measurement of the same thing.").format(
-            a=a["obs_id"], a_period=format_period(a), b=b["obs_id"], b_period=format_period(b)))
+        notes.append(_("The periods of the figures {a} ({a_period}) and {b} ({b_period}) overlap: the "
+                       "later-placed figure is not a later measurement of the same thing.").format(
+            a=format_value(a), a_period=format_period(a), b=format_value(b), b_period=format_period(b)))
     if b["value_pct"] < a["value_pct"] and a["scope"] != b["scope"]:
         msg = (_("From {a} ({a_scope}) to {b} ({b_scope}) the figure falls, but the scope changes (and the first is "
                  "only a lower bound): this is a change of who is counted, not evidence that online use fell.")
@@ -89,13 +90,12 @@ def _fit_lines(fit: growth.GrowthFit, target: float, horizon, latest=None) -> li
     s = growth.summarise(fit, target_pct=target, horizon=horizon)
     b1 = s["coefficients"]["slope_per_year"]
     last = s["projection"][-1]
-    lines = [_("- Curve: **{label}**; {family}; {n} figure(s) ({ids}), df_resid = {df}, scale {scale} "
-               "({method}).").format(
-                 label=words.fit_label(fit), family=s["model"]["family"] if i18n.get_language() == "en" else
-                 _("binomial GLM, logit link") if fit.family == "binomial" else _("fractional logit"),
-                 n=len(fit.points), ids=", ".join(s["observations_used"]), df=i18n.number(fit.df_resid, 0),
-                 scale=i18n.number(fit.scale, 3), method=words.scale_method(fit)),
-             _("- Slope: {slope} logit per year (se {se}).").format(
+    dates = ", ".join(i18n.date(pd.Timestamp(d), short=True) for d in fit.points.sort_values("date")["date"])
+    lines = [_("- Curve: **{label}**; {family}; fitted to {n} figure(s), placed at {dates}; {df} residual "
+               "degree(s) of freedom; scale {scale} ({method}).").format(
+                 label=words.fit_label(fit), family=words.family(fit), n=len(fit.points), dates=dates,
+                 df=i18n.integer(fit.df_resid), scale=i18n.number(fit.scale, 3), method=words.scale_method(fit)),
+             _("- Slope: {slope} logit per year (standard error {se}).").format(
                  slope=("+" if b1["estimate"] >= 0 else "") + i18n.number(b1["estimate"], 3, trim=False),
                  se=i18n.number(b1["se"], 3, trim=False)),
              _("- Projected {scope} share on {date}: {mean} ({low}–{high}, {level} confidence interval for the "
@@ -202,14 +202,26 @@ def grid_summary(ga: GrowthAnalysis) -> str:
     d = target_dates(ga)
     dates, widths = d["dates"], d["widths"]
     text = ""
-    if dates:
+    if len(dates) == 1:
+        text = _("Under the one assumption, the fitted curve reaches {target} in **{first}**").format(
+            target=target, first=i18n.date(dates[0], short=True))
+        if widths:
+            text += _(", with a sampling interval {days} days wide").format(days=i18n.integer(max(widths)))
+        if d["binomial_only"]:
+            text += _(" (and that interval is binomial sampling only, so too narrow)")
+        text += "."
+    elif dates:
         text = _("Across the assumptions, the fitted curve reaches {target} between **{first}** and **{last}** "
                  "({days} days apart)").format(target=target, first=i18n.date(min(dates), short=True),
                                                last=i18n.date(max(dates), short=True),
                                                days=i18n.integer((max(dates) - min(dates)).days))
-        if widths:
+        spread = (max(dates) - min(dates)).days
+        if widths and max(widths) < spread:
             text += _(", while the sampling interval within one assumption is at most {days} days wide: the "
                       "assumption, not the data, decides the answer").format(days=i18n.integer(max(widths)))
+        elif widths:
+            text += _(", and the sampling interval within one assumption is up to {days} days wide, wider than "
+                      "that spread").format(days=i18n.integer(max(widths)))
         if d["binomial_only"]:
             text += _(" (and that interval is binomial sampling only, so too narrow)")
         text += "."
@@ -241,7 +253,8 @@ def grid_table(ga: GrowthAnalysis) -> pd.DataFrame:
             continue
         proj = fit.project([pd.Timestamp(ga.p.horizon)]).iloc[0]
         t = fit.time_to_target(ga.p.target_pct)
-        bounds = "; ".join(f"{b['obs_id']}: {words.bound_status(b['status'])[:60]}"
+        bound_rows = fit.bounds.set_index("obs_id")
+        bounds = "; ".join(f"{format_value(bound_rows.loc[b['obs_id']])}: {words.bound_status(b['status'])[:60]}"
                            for _i, b in fit.bound_checks().iterrows())
         day = lambda x, none: i18n.date(x, short=True) if x is not None else none  # noqa: E731  (to the month)
         rows.append({

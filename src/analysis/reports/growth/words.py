@@ -18,6 +18,7 @@ from analysis import i18n
 from analysis.i18n import _
 from analysis.models import growth
 from analysis.reports import plotting
+from analysis.reports.wording import figure_ref
 
 _BOUND_CHECK = re.compile(r"^not checked: no offset relates (\w+) to (\w+)")
 
@@ -61,11 +62,18 @@ def legend_label(fit: growth.GrowthFit) -> str:
 
 
 def scale_method(fit: growth.GrowthFit) -> str:
-    """Return how the scale was set, in words."""
-    if _english():
-        return fit.scale_method
-    return (_("Pearson chi2 / df_resid (quasi-binomial)") if fit.scale_method.startswith("pearson")
-            else _("fixed at 1 (binomial sampling only)"))
+    """Return how the scale was set, in words a reader of statistics reports knows (no
+    statsmodels names such as ``df_resid``), in the current language."""
+    return (_("estimated from the Pearson chi-square divided by the residual degrees of freedom, "
+              "quasi-binomial") if fit.scale_method.startswith("pearson")
+            else _("fixed at 1, binomial sampling only"))
+
+
+def family(fit: growth.GrowthFit) -> str:
+    """Return the model family in words, in the current language."""
+    if fit.family == "binomial":
+        return _("binomial GLM with logit link, weighted by the dossier counts")
+    return _("fractional logit")
 
 
 def assumptions(data: growth.GrowthData) -> list[str]:
@@ -143,21 +151,22 @@ def bound_status(status: str) -> str:
 
 def _figure_warnings(fit: growth.GrowthFit) -> list[str]:
     """Return, in words, what placing and using each figure assumed: 'as of' figures without a
-    start, approximate figures, bounds kept out of the fit and how each bound compares."""
+    start, approximate figures, bounds kept out of the fit and how each bound compares. Each
+    figure is named by its value and period (wording.figure_ref)."""
     out = []
     frame = fit.points if "period_type" in fit.points else None
     if frame is not None:
         for _i, r in frame[frame["period_type"] == "as_of"].iterrows():
-            out.append(_("{obs} is a cumulative figure whose start is not stated: placed at {date} (an assumption; "
-                         "if it counts from the start of the year, its effective date is months earlier).").format(
-                obs=r["obs_id"], date=i18n.date(pd.Timestamp(r["date"]))))
+            out.append(_("The figure {obs} is cumulative and its start is not stated: placed at {date} (an "
+                         "assumption; if it counts from the start of the year, its effective date is months "
+                         "earlier).").format(obs=figure_ref(r), date=i18n.date(pd.Timestamp(r["date"]))))
         for _i, r in frame[frame["bound"] == "approximate"].iterrows():
-            out.append(_("{obs} is an approximate figure: treated as a point.").format(obs=r["obs_id"]))
+            out.append(_("The figure {obs} is approximate: treated as a point.").format(obs=figure_ref(r)))
+    rows = fit.bounds.set_index("obs_id") if "obs_id" in fit.bounds else None
     for _i, b in fit.bound_checks().iterrows():
-        out.append(_("{obs} ({bound} {value}, {scope}) is a bound: kept out of the fit; {status}.").format(
-            obs=b["obs_id"], bound=_("lower bound") if b["bound"] == "lower" else _("upper bound"),
-            value=i18n.percent(b["value_pct"]), scope=plotting.scope_label(b["scope"]),
-            status=bound_status(str(b["status"]))))
+        out.append(_("The figure {obs} ({scope}) is a bound: kept out of the fit; {status}.").format(
+            obs=figure_ref(rows.loc[b["obs_id"]]) if rows is not None else i18n.percent(b["value_pct"]),
+            scope=plotting.scope_label(b["scope"]), status=bound_status(str(b["status"]))))
     return out
 
 

@@ -75,7 +75,7 @@ def indicator_table(ds: Dataset, province: str) -> pd.DataFrame:
         # a list, not DataFrame.apply: on a province with no figure apply returns a frame
         "period": pd.Series([format_period(r) for _i, r in obs.iterrows()], index=obs.index, dtype=object),
         "value": pd.Series([format_value(r) for _i, r in obs.iterrows()], index=obs.index, dtype=object),
-        "source": obs["source_id"],
+        "source": pd.Series([wording.source_key(ds, s) for s in obs["source_id"]], index=obs.index, dtype=object),
         "obs_id": obs["obs_id"],
         "_end": obs["period_end"],
     })
@@ -131,7 +131,7 @@ def describe_online_rates(ds: Dataset, province: str) -> str:
                            len(rates)).format(n=len(rates), province=name), ""]
     for _i, r in rates.iterrows():
         lines.append(f"- {format_period(r)}: {format_value(r)}, *{plotting.scope_label(r['scope'])}* "
-                     f"[{r['source_id']}]")
+                     f"{wording.source_key(ds, r['source_id'])}")
     scopes = rates["scope"].unique()
     if len(scopes) > 1:
         lines += ["", _("These figures come from {n} different scopes ({scopes}). A rise or fall between them "
