@@ -92,3 +92,58 @@ def test_a_province_the_index_does_not_score_gets_a_short_scorecard(ds, lang):
 def test_the_scorecard_notebook_runs_for_a_province_without_a_score(run_notebook, ds):
     _nb, out = run_notebook("05_province_scorecard.ipynb", province="Bà Rịa - Vũng Tàu", lang="vi")
     assert len(list(out.glob("scorecard_*__lang-vi__province-ba-ria-vung-tau.png"))) == 4  # total, groups, counts, locator map
+
+
+@pytest.mark.slow
+def test_every_unit_gets_its_index_history_and_policy_figures(ds):
+    """Notebooks 06 and 07 take any unit: one with no score, no history or no fee policy gets
+    figures that say so (the staggered design pools the policy provinces whatever the unit)."""
+    from analysis.reports.history import figures as hf, series
+    from analysis.reports.policy import report as pr
+
+    inp = pr.load_panel(ds, "CLGQ", 2023)
+    failed = []
+    for province in ds.admin_units["province"]:
+        try:
+            hist = series.load(str(ds.data_dir), province)
+            for make in (hf.groups_figure, hf.rank_figure, hf.pair_figure):
+                make(hist)
+            res = pr.estimate(inp, ds.policies, province, "CLGQ", 2023)
+            pr.scm_figure(res, inp, ds)
+            assert res.did["status"] == "estimate", res.did.get("reason")
+        except Exception as exc:  # noqa: BLE001  (the test names every unit that fails, and why)
+            failed.append(f"{province}: {type(exc).__name__}: {exc}")
+        plt.close("all")
+    assert failed == []
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("notebook", ["06_index_history.ipynb", "07_fee_policies_across_provinces.ipynb"])
+def test_the_history_and_policy_notebooks_read_clean_for_a_unit_without_data(run_notebook, ds, notebook, tmp_path):
+    import reader_checks as rc
+    from analysis.pack import html as pack_html
+
+    run_notebook(notebook, province="Vĩnh Phúc", lang="vi")  # ceased 1 Jul 2025: no score, no policy
+    page = pack_html.export_notebook(tmp_path / notebook, tmp_path / "report.html", notebook, lang="vi")
+    text = page.read_text("utf-8")
+    assert rc.problems(text, "vi") == {} and "Vĩnh Phúc" in text
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_a_province_without_a_fee_policy_gets_the_pooled_design_and_a_refused_synthetic_control(ds, lang):
+    from analysis.reports import wording
+    from analysis.reports.policy import report as pr
+
+    i18n.set_language(lang)
+    inp = pr.load_panel(ds, "CLGQ", 2023)
+    res = pr.estimate(inp, ds.policies, "Hà Nội", "CLGQ", 2023)
+    assert res.scm["status"] == "refused" and "Hà Nội" in res.scm["reason"]
+    assert res.did["status"] == "estimate"
+    assert res.did["att"] == pr.estimate(inp, ds.policies, "Nghệ An", "CLGQ", 2023).did["att"]
+    said = pr.table(res, inp).to_string()
+    for make in (pr.scm_figure, pr.event_study_figure):
+        fig, _data, caption, alt = make(res, inp, ds)
+        assert figure_checks.problems(fig, lang) == []
+        said += caption + alt
+    if lang == "vi":
+        assert [w for w in wording.stock_phrases() if w in said] == []

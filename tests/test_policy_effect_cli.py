@@ -50,6 +50,20 @@ def test_staggered_json_lists_the_province_cohort_first(capsys, panel_csv):
     assert any(e["e"] < -1 for e in r["event_study"]) and any(e["e"] >= 0 for e in r["event_study"])
 
 
+def test_a_province_without_a_policy_gets_the_staggered_design_but_no_synthetic_control(capsys, panel_csv):
+    # The staggered design pools every policy province: choosing one with no policy of its own
+    # (Tỉnh 05) changes only which cohort is listed first, not the estimate.
+    code, out, err = run(capsys, "--province", "Tỉnh 05", "--method", "staggered", "--panel", panel_csv, "--json")
+    assert code == 0, err
+    r = json.loads(out)
+    code, out, _ = run(capsys, "--province", "Quảng Nam", "--method", "staggered", "--panel", panel_csv, "--json")
+    q = json.loads(out)
+    assert r["status"] == "estimate" and r["att"] == q["att"] and r["ci_low"] == q["ci_low"]
+    assert sorted(c["cohort"] for c in r["cohorts"]) == sorted(c["cohort"] for c in q["cohorts"])
+    code, _, err = run(capsys, "--province", "Tỉnh 05", "--panel", panel_csv)
+    assert code == 2 and "no online-fee policy" in err
+
+
 def test_policies_file_and_policy_date(capsys, panel_csv, tmp_path):
     pol = tmp_path / "pol.csv"
     pol.write_text("province,in_force\nNghệ An,2023-11-07\nTỉnh 03,2024-02-01\n", encoding="utf-8")

@@ -32,13 +32,9 @@ def _num(x) -> float | None:
     return None if x is None or (isinstance(x, float) and not math.isfinite(x)) else float(x)
 
 
-def prepare(panel: pd.DataFrame, policies: pd.DataFrame, province: str, group: str,
-            policy_date: str | None) -> tuple[pd.DataFrame, dict[str, PolicyStart], str]:
-    """Return (months-by-provinces matrix of ``group``, policy starts, the province's policy
-    month YYYY-MM). Raises Refused when the group or province is not in the panel, no
-    policy month is known for the province, the month is outside the panel or fewer than
-    ``synth.MIN_PRE_MONTHS`` months precede it. Months after :data:`LAST_MONTH_BEFORE_MERGER`
-    are left out."""
+def _matrix(panel: pd.DataFrame, group: str) -> pd.DataFrame:
+    """Return the months-by-provinces matrix of ``group`` up to the merger; raises Refused
+    when the group is not in the panel or no month precedes the merger."""
     try:
         w = wide(panel[panel["month"] <= LAST_MONTH_BEFORE_MERGER], group)
     except ValueError as exc:
@@ -46,6 +42,17 @@ def prepare(panel: pd.DataFrame, policies: pd.DataFrame, province: str, group: s
     if w.empty:
         raise Refused(_("no month of the panel is on or before {month}, the last month before the 2025 "
                         "province merger").format(month=LAST_MONTH_BEFORE_MERGER))
+    return w
+
+
+def prepare(panel: pd.DataFrame, policies: pd.DataFrame, province: str, group: str,
+            policy_date: str | None) -> tuple[pd.DataFrame, dict[str, PolicyStart], str]:
+    """Return (months-by-provinces matrix of ``group``, policy starts, the province's policy
+    month YYYY-MM). Raises Refused when the group or province is not in the panel, no
+    policy month is known for the province, the month is outside the panel or fewer than
+    ``synth.MIN_PRE_MONTHS`` months precede it. Months after :data:`LAST_MONTH_BEFORE_MERGER`
+    are left out."""
+    w = _matrix(panel, group)
     if province not in w.columns:
         held = province in set(panel["province"])
         raise Refused((_("{province} has an incomplete series in the panel for group {group}") if held else
@@ -57,8 +64,8 @@ def prepare(panel: pd.DataFrame, policies: pd.DataFrame, province: str, group: s
     elif starts.get(province) and starts[province].month:
         month = starts[province].month
     else:
-        raise Refused(_("no policy month for {province} in the policies table; give the policy date").format(
-            province=province))
+        raise Refused(_("{province} has no online-fee policy with a known start month in the policy table, so "
+                        "there is no policy of its own to study").format(province=province))
     first, last = w.index[0], w.index[-1]
     if not first < month <= last:
         raise Refused(_("policy month {month} is outside the panel ({first} to {last})").format(
@@ -68,6 +75,17 @@ def prepare(panel: pd.DataFrame, policies: pd.DataFrame, province: str, group: s
         raise Refused(_("only {n} months of the panel precede {month}; at least {min} are needed").format(
             n=n_pre, month=month, min=synth.MIN_PRE_MONTHS))
     return w, starts, month
+
+
+def _staggered_inputs(panel, policies, province: str, group: str, policy_date: str | None):
+    """Return (matrix, policy starts) for the staggered design. It pools every policy
+    province, so a ``province`` with no policy of its own (or outside the panel) only loses
+    its place at the head of the cohort list; a given ``policy_date`` is checked as in
+    :func:`prepare`."""
+    if policy_date:
+        w, starts, _month = prepare(panel, policies, province, group, policy_date)
+        return w, starts
+    return _matrix(panel, group), policy_starts(policies)
 
 
 def scm(panel, policies, province: str, group: str, policy_date: str | None = None) -> tuple[dict, object]:
@@ -108,9 +126,10 @@ def _cohort_rows(r: staggered.Staggered, first: str | None) -> list[dict]:
 def did(panel, policies, province: str, group: str, policy_date: str | None = None,
         control: str = "not_yet_treated", seed: int = 0) -> tuple[dict, staggered.Staggered]:
     """Return (the JSON-ready result, the estimate) of the staggered DiD over every policy
-    province with a known month in the panel, ``province``'s cohort listed first. Raises
-    Refused for unusable inputs (see :func:`prepare`) or when no cohort can be estimated."""
-    w, starts, month = prepare(panel, policies, province, group, policy_date)
+    province with a known month in the panel, ``province``'s cohort listed first (a province
+    with no policy of its own changes nothing else). Raises Refused for unusable inputs (see
+    :func:`prepare` when ``policy_date`` is given) or when no cohort can be estimated."""
+    w, starts = _staggered_inputs(panel, policies, province, group, policy_date)
     unknown = [p for p, s in starts.items() if s.month is None and p in w.columns]
     w = w.drop(columns=unknown)
     cohorts = {p: s.month for p, s in starts.items() if s.month is not None and p in w.columns}
