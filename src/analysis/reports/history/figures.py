@@ -1,5 +1,5 @@
 """Figures of the index-history report. Each returns (fig, data, caption, alt); with no
-monthly history held, a small panel that says so and names the command that fetches it.
+monthly history held, a small panel that says so and what is held instead.
 Every figure says it shows index points, marks the merger of 1 Jul 2025 and cites the
 endpoints (by host) and retrieval dates it used."""
 
@@ -14,7 +14,6 @@ from analysis.data.portal.groups import GROUPS, TOTAL, group_title
 from analysis.i18n import _
 from analysis.reports import plotting
 from analysis.reports.history.series import PAIR, SPREAD, History, bands, pair_series, partner_series
-from analysis.reports.history.text import BACKFILL
 
 MINE, BAND, MEDIAN = plotting.PALETTE[3], "#CCCCCC", plotting.PALETTE[0]
 MERGER = pd.Timestamp(f"{history.MERGER_MONTH}-01")
@@ -35,11 +34,21 @@ def _notes(h: History) -> str:
 
 
 def _empty(h: History, title: str):
+    """Return the figure of a report with no monthly history held: what is held instead (the
+    year-to-date retrievals, which are not months) and where the series comes from. The
+    command that fetches the months is for the researcher, in the report's text."""
     fig, ax = plotting.new_figure(figsize=(9.0, 2.6))
-    msg = _("No monthly history held: run “{cmd}”, then “make pack”.").format(cmd=BACKFILL)
+    ytd = h.held["year_to_date"]
+    years = ", ".join(dict.fromkeys(str(v)[:4] for v in ytd)) or "—"
+    msg = _("No monthly series of the index is held for this report; only {n} year-to-date retrieval(s) of "
+            "{year}, which are not months.").format(n=i18n.integer(len(ytd)), year=years)
     plotting.empty_panel(ax, msg)
-    plotting.finish(fig, title=title, caption=msg)
-    return fig, None, msg, msg
+    source = _("Source: National Public Service Portal (Cổng Dịch vụ công quốc gia), Decision 766/QĐ-TTg index; "
+               "year-to-date retrievals of {dates}. The portal publishes the index month by month; the report's "
+               "text says how to fetch it.").format(
+        dates=", ".join(i18n.date(pd.Timestamp(v)) for v in ytd) or "—")
+    plotting.finish(fig, title=title, caption=source)
+    return fig, None, " ".join([msg, source]), msg
 
 
 def _merger(ax) -> None:
