@@ -34,6 +34,18 @@ def _growth(ds, province, lang):
     return growth.build(ds, p)
 
 
+def _failures(ds, draw) -> list[str]:
+    """Return "unit: error" for every unit of admin_units.csv on which ``draw(unit)`` fails."""
+    failed = []
+    for province in ds.admin_units["province"]:
+        try:
+            draw(province)
+        except Exception as exc:  # noqa: BLE001  (the test names every unit that fails, and why)
+            failed.append(f"{province}: {type(exc).__name__}: {exc}")
+        plt.close("all")
+    return failed
+
+
 @pytest.mark.parametrize("lang", ["vi", "en"])
 @pytest.mark.parametrize("province", NO_DATA_UNITS)
 def test_a_unit_without_data_gets_figures_that_say_so(ds, province, lang):
@@ -50,17 +62,12 @@ def test_a_unit_without_data_gets_figures_that_say_so(ds, province, lang):
 
 @pytest.mark.slow
 def test_every_unit_draws_its_overview_and_growth_figures(ds):
-    failed = []
-    for province in ds.admin_units["province"]:
-        try:
-            overview.coverage_figure(ds, province)
-            overview.timeline_figure(ds, province)
-            ga = _growth(ds, province, "en")
-            growth.fit_figure(ga, ds)
-        except Exception as exc:  # noqa: BLE001  (the test names every unit that fails, and why)
-            failed.append(f"{province}: {type(exc).__name__}: {exc}")
-        plt.close("all")
-    assert failed == []
+    def draw(province):
+        overview.coverage_figure(ds, province)
+        overview.timeline_figure(ds, province)
+        growth.fit_figure(_growth(ds, province, "en"), ds)
+
+    assert _failures(ds, draw) == []
 
 
 @pytest.mark.slow
@@ -102,19 +109,16 @@ def test_every_unit_gets_its_index_history_and_policy_figures(ds):
     from analysis.reports.policy import report as pr
 
     inp = pr.load_panel(ds, "CLGQ", 2023)
-    failed = []
-    for province in ds.admin_units["province"]:
-        try:
-            hist = series.load(str(ds.data_dir), province)
-            for make in (hf.groups_figure, hf.rank_figure, hf.pair_figure):
-                make(hist)
-            res = pr.estimate(inp, ds.policies, province, "CLGQ", 2023)
-            pr.scm_figure(res, inp, ds)
-            assert res.did["status"] == "estimate", res.did.get("reason")
-        except Exception as exc:  # noqa: BLE001  (the test names every unit that fails, and why)
-            failed.append(f"{province}: {type(exc).__name__}: {exc}")
-        plt.close("all")
-    assert failed == []
+
+    def draw(province):
+        hist = series.load(str(ds.data_dir), province)
+        for make in (hf.groups_figure, hf.rank_figure, hf.pair_figure):
+            make(hist)
+        res = pr.estimate(inp, ds.policies, province, "CLGQ", 2023)
+        pr.scm_figure(res, inp, ds)
+        assert res.did["status"] == "estimate", res.did.get("reason")
+
+    assert _failures(ds, draw) == []
 
 
 @pytest.mark.slow
