@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 import random
 import shutil
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from analysis import config
@@ -68,3 +70,60 @@ def snapshot_state(data_dir: Path) -> dict[str, bytes]:
     root = data_dir / "portal"
     return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()} \
         if root.exists() else {}
+
+
+class ScriptedServer:
+    """A portal on 127.0.0.1 (never another address) that hands each POST to
+    :meth:`handle`; a context manager that serves while open. Subclasses decide what each
+    request gets and answer with :func:`reply`."""
+
+    def __init__(self):
+        owner = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *a):  # keep test output quiet
+                pass
+
+            def do_POST(self):
+                n = int(self.headers.get("Content-Length", 0))
+                owner.handle(self, self.rfile.read(n))
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def handle(self, handler, body: bytes) -> None:
+        raise NotImplementedError
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def reply(handler, kind: str, payload) -> None:
+    """Answer one request with a scripted action: ("json", object), ("raw", bytes),
+    ("html", text) or ("status", code); a 429 carries Retry-After: 0. A client that hung up
+    is ignored (the timeout tests do that)."""
+    status, ctype, data = 200, "application/json", b""
+    if kind == "json":
+        data = json.dumps(payload, ensure_ascii=False).encode()
+    elif kind == "raw":
+        data = payload
+    elif kind == "html":
+        data, ctype = payload.encode(), "text/html"
+    else:  # ("status", code)
+        status, data = payload, b'{"message": "error"}'
+    handler.send_response(status)
+    handler.send_header("Content-Type", ctype)
+    handler.send_header("Content-Length", str(len(data)))
+    if status == 429:
+        handler.send_header("Retry-After", "0")
+    handler.end_headers()
+    try:
+        handler.wfile.write(data)
+    except (BrokenPipeError, ConnectionResetError):
+        pass

@@ -7,16 +7,14 @@ from __future__ import annotations
 import functools
 import json
 import random
-import threading
 import time
 import urllib.parse
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pandas as pd
 
 from analysis import config
 from analysis.data.portal import legacy
-from portal_fixtures import response
+from portal_fixtures import ScriptedServer, reply, response
 
 LEGACY_MAX = {"CKMB": 18, "TDGQ": 20, "CLGQ": 12, "TTTT": 10, "MDHL": 18, "MDSH": 22}
 
@@ -64,28 +62,16 @@ def current_answer(month: str, seed: int = 0) -> dict:
     return response(codes=codes, seed=int(month.replace("-", "")) + seed)
 
 
-class Replay:
+class Replay(ScriptedServer):
     """A scripted portal on 127.0.0.1 for both endpoints. ``faults[(api, 'YYYY-MM')]`` is a
     list of actions taken one per request (the last repeats); other months get a valid
     answer. Actions: ("status", code), ("sleep", seconds), ("html", text), ("raw", bytes),
     ("json", object)."""
 
     def __init__(self, faults=None, seed: int = 0):
+        super().__init__()
         self.faults = {k: list(v) for k, v in (faults or {}).items()}
         self.seed, self.requests = seed, []
-        owner = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *a):
-                pass
-
-            def do_POST(self):
-                n = int(self.headers.get("Content-Length", 0))
-                owner.handle(self, self.rfile.read(n))
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     def _month(self, handler, body: bytes) -> tuple[str, str]:
         if handler.path == legacy.PATH:
@@ -106,30 +92,4 @@ class Replay:
         if kind == "ok":
             obj = legacy_answer(month, self.seed) if api == "legacy" else current_answer(month, self.seed)
             kind, payload = "json", obj
-        status, ctype, data = 200, "application/json", b""
-        if kind == "json":
-            data = json.dumps(payload, ensure_ascii=False).encode()
-        elif kind == "raw":
-            data = payload
-        elif kind == "html":
-            data, ctype = payload.encode(), "text/html"
-        else:
-            status, data = payload, b'{"message": "error"}'
-        handler.send_response(status)
-        handler.send_header("Content-Type", ctype)
-        handler.send_header("Content-Length", str(len(data)))
-        if status == 429:
-            handler.send_header("Retry-After", "0")
-        handler.end_headers()
-        try:
-            handler.wfile.write(data)
-        except (BrokenPipeError, ConnectionResetError):
-            pass
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.server.shutdown()
-        self.server.server_close()
+        reply(handler, kind, payload)

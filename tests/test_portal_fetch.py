@@ -5,70 +5,33 @@ a renamed field. Never another address."""
 from __future__ import annotations
 
 import json
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
 from analysis import cli
 from analysis.data.portal import fetch, tables
-from portal_fixtures import data_folder, response, snapshot_state
+from portal_fixtures import ScriptedServer, data_folder, reply, response, snapshot_state
 
 PATH = "/api/v1/reporting/evaluation/service-results"
 
 
-class Portal:
+class Portal(ScriptedServer):
     """A scripted portal: each request takes the next action of ``script``; the last
     action repeats. Records the requests it saw."""
 
     def __init__(self, script):
+        super().__init__()
         self.script, self.requests = list(script), []
-        owner = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *a):  # keep test output quiet
-                pass
-
-            def do_POST(self):
-                n = int(self.headers.get("Content-Length", 0))
-                owner.requests.append({"path": self.path, "headers": dict(self.headers),
-                                       "body": json.loads(self.rfile.read(n) or b"null")})
-                action = owner.script.pop(0) if len(owner.script) > 1 else owner.script[0]
-                kind, payload = action
-                if kind == "sleep":
-                    time.sleep(payload)
-                    kind, payload = "json", response()
-                if kind == "json":
-                    body, status, ctype = json.dumps(payload).encode(), 200, "application/json"
-                elif kind == "raw":
-                    body, status, ctype = payload, 200, "application/json"
-                elif kind == "html":
-                    body, status, ctype = payload.encode(), 200, "text/html"
-                else:  # ("status", code)
-                    body, status, ctype = b'{"message": "error"}', payload, "application/json"
-                self.send_response(status)
-                self.send_header("Content-Type", ctype)
-                self.send_header("Content-Length", str(len(body)))
-                if status == 429:
-                    self.send_header("Retry-After", "0")
-                self.end_headers()
-                try:
-                    self.wfile.write(body)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.server.shutdown()
-        self.server.server_close()
+    def handle(self, handler, body: bytes) -> None:
+        self.requests.append({"path": handler.path, "headers": dict(handler.headers),
+                              "body": json.loads(body or b"null")})
+        kind, payload = self.script.pop(0) if len(self.script) > 1 else self.script[0]
+        if kind == "sleep":
+            time.sleep(payload)
+            kind, payload = "json", response()
+        reply(handler, kind, payload)
 
 
 def fetch_cmd(portal, d, *extra):
