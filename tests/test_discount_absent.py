@@ -15,7 +15,7 @@ import reader_checks as rc
 from analysis import config, i18n
 from analysis.models import scenarios
 from analysis.reports import discount as dr
-from analysis.reports import figure_checks, findings, show, wording
+from analysis.reports import figure_checks, findings, param_words, params, show, wording
 from analysis.reports.discount import absent
 from analysis.reports.narrative import Markdown
 
@@ -172,6 +172,33 @@ def test_the_order_of_dates_is_kept(ds):
     assert hb.date == dt.date(2023, 7, 14) and "adoption date" in hb.date_note
 
 
+def test_the_settings_note_of_the_short_report_leaves_out_what_was_not_used(ds):
+    p = params.check("03_fee_discount", province="Hà Nội", policy_date=None, discount_pct=None, panel_path=None,
+                     response_range=[0.0, 0.05, 0.15], fee_vnd=None, reference_fee_vnd=None, n_sims=100, seed=1,
+                     lang="en", data_dir=None, output_dir=None)
+    short, full = dr.run_note(p, dr.policy_for(ds, "Hà Nội")), dr.run_note(p, dr.policy_for(ds, "Nghệ An"))
+    for name in dr.UNUSED_WITHOUT_POLICY:
+        assert param_words.label(name) in full and param_words.label(name) not in short
+    for name in ("province", "policy_date", "discount_pct"):  # the settings the short report talks about
+        assert param_words.label(name) in short
+    assert short.startswith(full.split("\n", 1)[0])  # the same heading
+
+
+def test_the_rendered_report_leaves_out_cells_that_show_nothing(tmp_path):
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_notebook, new_output
+
+    from analysis.pack import html as pack_html
+
+    shown = new_code_cell("x", outputs=[new_output("display_data", data={"text/markdown": "# Tiêu đề"})])
+    quiet = [new_code_cell("y = 1"), new_code_cell("z", outputs=[new_output("stream", name="stderr", text="w")])]
+    nb = new_notebook(cells=[shown, *quiet], metadata={"kernelspec": {"name": "python3", "display_name": "P",
+                                                                      "language": "python"}})
+    nbformat.write(nb, tmp_path / "a.ipynb")
+    page = pack_html.export_notebook(tmp_path / "a.ipynb", tmp_path / "a.html", "a", lang="vi").read_text("utf-8")
+    assert page.count('<div class="jp-Cell ') == 1 and "jp-mod-noOutputs" not in page.split("<body")[1]
+
+
 @pytest.mark.slow
 def test_the_notebook_runs_for_a_province_without_a_policy(run_notebook, ds, tmp_path):
     from analysis.pack import html as pack_html
@@ -187,4 +214,4 @@ def test_the_notebook_runs_for_a_province_without_a_policy(run_notebook, ds, tmp
     assert not found, "\n".join(f"{check}: {hit}" for check, hits in found.items() for hit in hits)
     i18n.set_language("vi")
     assert f"<title>{i18n.gettext(absent.TITLE).format(province=province)[2:]}</title>" in page
-    assert i18n.gettext(show.RUN_NOTE) in page
+    assert i18n.gettext(show.RUN_NOTE) in page and page.count('<div class="jp-Cell ') == 2  # no empty gaps

@@ -31,7 +31,7 @@ def test_committed_without_outputs_and_with_a_parameters_cell():
     heads = "".join(dr.TEXTS[k] for k in keys)
     for h in ("## Load inputs", "## Model", "## Figures", "## What this does not show"):
         assert h in heads
-    assert code[-1].source == "show.run_note(p)"  # the parameters in words, at the end
+    assert code[-1].source == "dr.run_note(p, policy)"  # the parameters in words, at the end
     # the power section comes before the estimate
     assert heads.index("power first") < heads.index("the estimate")
     assert not [c for c in nb.cells if c.cell_type == "markdown"]  # no prose outside the catalog

@@ -313,6 +313,24 @@ def findings(policy: PolicyInfo, inp: PanelInput, power_tab: pd.DataFrame, est: 
         sentences=[_("For comparison, {mde}.").format(mde=mde_text)])
 
 
+#: Settings that play no part when there is no policy to study (nothing is simulated or
+#: estimated): the short report's "how this was run" note leaves them out.
+UNUSED_WITHOUT_POLICY = ("panel_path", "response_range", "fee_vnd", "reference_fee_vnd", "n_sims", "seed")
+
+
+def run_note(p, policy: PolicyInfo | NoPolicy) -> Markdown:
+    """Return the closing "how this was run" note (:func:`analysis.reports.show.run_note`) of
+    the checked parameters ``p``; for a :class:`NoPolicy`, without the settings of the
+    simulation and the estimates (:data:`UNUSED_WITHOUT_POLICY`), which were not used."""
+    from types import SimpleNamespace
+
+    from analysis.reports import show
+
+    if isinstance(policy, NoPolicy):
+        p = SimpleNamespace(**{k: v for k, v in vars(p).items() if k not in UNUSED_WITHOUT_POLICY})
+    return show.run_note(p)
+
+
 # Re-exported so the notebook (and scripts) call one module; imported last because these
 # modules refer back to the classes above.
 from analysis.reports.discount.power import (  # noqa: E402,F401
