@@ -116,7 +116,8 @@ def policy_for(ds: Dataset, province: str, policy_date=None, discount_pct=None) 
         disc, disc_note = 40.0, _("not known for this province: 40% (Nghệ An's rate) is used as an illustration")
     return PolicyInfo(province=province, date=date, discount_pct=disc,
                       policy_name=wording.policy_name(row) if row is not None else _("(policy given by parameters)"),
-                      date_note=date_note, discount_note=disc_note, source_ids=[row["source_id"]] if row is not None else [])
+                      date_note=date_note, discount_note=disc_note,
+                      source_ids=[row["source_id"]] if row is not None else [])
 
 
 @dataclass

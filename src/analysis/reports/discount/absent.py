@@ -44,8 +44,8 @@ class NoPolicy:
     no in-force date, month or adoption date); ``policy_names`` is that row's (English,
     Vietnamese) name when undated; ``national`` holds the national rows as (English name,
     Vietnamese name, start date); ``successor`` is the province a unit that ceased on 1 Jul
-    2025 belongs to now (empty otherwise). Nothing is simulated for it (``simulated`` is False, as
-    a panel's flag would be), so the figure cells of the notebook save nothing."""
+    2025 belongs to now (empty otherwise). ``simulated`` is False: nothing is simulated for
+    it (the notebook reads the flag where it would read a panel's)."""
 
     province: str
     reason: str
@@ -56,7 +56,8 @@ class NoPolicy:
 
 
 def _start(row) -> pd.Timestamp | None:
-    """The national row's start: its in-force date, else the first day of its in-force month."""
+    """The national row's start: its in-force date, else the first day of its in-force month,
+    else its adoption date; None when it has none."""
     if pd.notna(row["in_force"]):
         return pd.Timestamp(row["in_force"])
     month = row.get("in_force_month")
