@@ -31,7 +31,7 @@ def test_committed_without_outputs_and_with_a_parameters_cell():
     heads = "".join(dr.TEXTS[k] for k in keys)
     for h in ("## Load inputs", "## Model", "## Figures", "## What this does not show"):
         assert h in heads
-    assert code[-1].source == "show.run_note(p)"  # the parameters in words, at the end
+    assert code[-1].source == "dr.run_note(p, policy)"  # the parameters in words, at the end
     # the power section comes before the estimate
     assert heads.index("power first") < heads.index("the estimate")
     assert not [c for c in nb.cells if c.cell_type == "markdown"]  # no prose outside the catalog
@@ -87,13 +87,12 @@ def test_runs_on_a_given_panel_without_the_simulated_label(run_notebook, tmp_pat
 
 
 @pytest.mark.slow
-def test_bad_panel_and_province_without_policy_stop_the_run(run_notebook, tmp_path):
+def test_bad_panel_stops_the_run(run_notebook, tmp_path):
+    # (A province without a policy gets a short report instead: tests/test_discount_absent.py.)
     bad = tmp_path / "bad.csv"
     bad.write_text("province,procedure,month,online,total,discounted\nNghệ An,A,2023-01,5,4,true\n")
     with pytest.raises(pm.PapermillExecutionError, match="greater than total"):
         run_notebook(NB, panel_path=str(bad), n_sims=200)
-    with pytest.raises(pm.PapermillExecutionError, match="no fee policy"):
-        run_notebook(NB, province="Vĩnh Phúc", n_sims=200)
     short = tmp_path / "short.csv"
     assert cli.main(["simulate-panel", "--out", str(short), "--months-pre", "2"]) == 0
     with pytest.raises(pm.PapermillExecutionError, match="at least 3 are needed"):
@@ -118,11 +117,10 @@ class TestPolicyFor:
         p = dr.policy_for(shipped, "Nghệ An", dt.date(2024, 1, 1), 25.0)
         assert str(p.date) == "2024-01-01" and p.discount_pct == 25
 
-    def test_province_without_policy_is_refused(self, shipped):
+    def test_province_without_policy_gets_the_short_report(self, shipped):
         from analysis.reports import discount as dr
-        from analysis.errors import Refused
-        with pytest.raises(Refused, match="no fee policy"):
-            dr.policy_for(shipped, "Vĩnh Phúc")
+        p = dr.policy_for(shipped, "Vĩnh Phúc")
+        assert isinstance(p, dr.NoPolicy) and p.province == "Vĩnh Phúc" and p.reason == "none"
 
 
 def test_its_figure_explains_a_refusal(shipped, tmp_path):

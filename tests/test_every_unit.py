@@ -95,6 +95,21 @@ def test_a_province_the_index_does_not_score_gets_a_short_scorecard(ds, lang):
     assert hasattr(scorecard.card(ds, "Phú Thọ"), "groups")
 
 
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_every_unit_gets_a_fee_discount_report_or_its_short_one(ds, lang):
+    from analysis.reports import discount
+    i18n.set_language(lang)
+    full = set()
+    for province in ds.admin_units["province"]:
+        policy = discount.policy_for(ds, province)  # never raises: a NoPolicy is the short report
+        assert province in discount.text("title", policy=policy).split("\n", 1)[0]
+        if isinstance(policy, discount.PolicyInfo):
+            full.add(province)
+    prov = ds.policies[ds.policies["level"] == "provincial"]
+    dated = prov[["in_force", "date_adopted"]].notna().any(axis=1) | (prov["in_force_month"].fillna("") != "")
+    assert full == set(prov.loc[dated, "province"])  # the short report for every other unit
+
+
 @pytest.mark.slow
 def test_the_scorecard_notebook_runs_for_a_province_without_a_score(run_notebook, ds):
     _nb, out = run_notebook("05_province_scorecard.ipynb", province="Bà Rịa - Vũng Tàu", lang="vi")

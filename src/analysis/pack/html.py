@@ -79,7 +79,10 @@ def export_notebook(executed: Path, html_out: Path, title: str, lang: str | None
     ``lang`` is the report's language (default: the notebook's ``lang`` parameter as
     papermill recorded it, else English). Cell ids are renumbered so the same run gives the
     same bytes (papermill gives the cells it inserts random ids, which the HTML prints).
-    What a cell wrote to stderr (library warnings) is left out; errors stay.
+    What a cell wrote to stderr (library warnings) is left out; errors stay. A code cell
+    that shows nothing is left out too: with its code hidden it would only leave an empty
+    gap (a short report, such as the fee discount's for a province with no policy, skips
+    most of its sections).
     Raises what nbformat raises for an unreadable notebook."""
     import nbformat
 
@@ -90,6 +93,7 @@ def export_notebook(executed: Path, html_out: Path, title: str, lang: str | None
         if "outputs" in cell:
             cell["outputs"] = [o for o in cell["outputs"] if not (o.get("output_type") == "stream"
                                                                   and o.get("name") == "stderr")]
+    nb.cells = [c for c in nb.cells if c.cell_type != "code" or c.get("outputs")]
     if lang is None:
         lang = nb.metadata.get("papermill", {}).get("parameters", {}).get("lang")
         lang = lang if lang in i18n.LANGS else "en"

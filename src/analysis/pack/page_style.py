@@ -33,6 +33,7 @@ nav.toc ul ul::before { content: "— "; }
 .finding.status-simulated { border-color: #762a83; }
 .finding.status-not_comparable { border-color: #4d4d4d; }
 .finding.status-descriptive { border-color: #2166ac; }
+.finding.status-no_policy { border-color: #8c8c8c; }
 .finding.status-none, .finding.status-run-failed { border-color: #b30000; background: #fff5f3; }
 .badge { display: inline-block; font-size: 0.8em; font-weight: bold; padding: 0.05em 0.5em;
   border-radius: 3px; color: #fff; background: #666; margin-right: 0.4em; }
@@ -41,6 +42,7 @@ nav.toc ul ul::before { content: "— "; }
 .badge.status-simulated { background: #762a83; }
 .badge.status-not_comparable { background: #4d4d4d; }
 .badge.status-descriptive { background: #2166ac; }
+.badge.status-no_policy { background: #737373; }
 .badge.status-none, .badge.status-run-failed { background: #b30000; }
 .note { font-style: italic; color: #555; }
 table { border-collapse: collapse; width: 100%; font-size: 0.88em; }

@@ -25,7 +25,7 @@ from analysis.i18n import N_
 FILE_NAME = "findings.json"
 
 #: What kind of answer a report gave; the reviewers' page marks each differently.
-STATUSES = ("estimate", "refused", "simulated", "not_comparable", "descriptive")
+STATUSES = ("estimate", "refused", "simulated", "not_comparable", "descriptive", "no_policy")
 
 #: The label the reviewers' page puts on each kind of answer (translated when shown).
 #: SIMULATED and NOT COMPARABLE are the stamps the figures carry, in the same words.
@@ -35,6 +35,8 @@ STATUS_LABELS = {
     "simulated": N_("SIMULATED"),
     "not_comparable": N_("NOT COMPARABLE"),
     "descriptive": N_("Descriptive"),
+    # A report about a policy run for a province that has none to study (a short report).
+    "no_policy": N_("No policy"),
 }
 
 #: Reader-facing names of the report notebooks, by file stem (translated when shown).

@@ -29,6 +29,18 @@ RUN_NOTE_LEAD = N_("This report was computed with these settings (the executed n
                    "manifest record them exactly):")
 
 
+class Nothing(Markdown):
+    """Empty text that a notebook shows as nothing at all: no output, not even an empty one
+    (a report section that does not apply returns it for its heading, table or figure)."""
+
+    def _ipython_display_(self) -> None:
+        return None
+
+
+#: What a report function returns when it has nothing to show.
+NOTHING = Nothing("")
+
+
 class Figure:
     """A saved figure as a notebook shows it: its PNG at full width with its alt text."""
 
@@ -79,12 +91,31 @@ def figure(saved):
     import matplotlib.pyplot as plt
 
     plt.close("all")
+    if isinstance(saved, Nothing):
+        return saved
     if isinstance(saved, str):
         return Markdown(saved)
     if not isinstance(saved, dict | Path):
         return saved  # an IPython Markdown or other displayable text
     png = _png_of(saved)
     return Figure(png, alt_text(png.with_suffix(".txt")))
+
+
+def saved(drawn, name: str, output_dir, *, simulated: bool = False):
+    """Save the figure ``drawn`` (a report's (fig, plotted data, caption, alt text), see
+    :func:`analysis.reports.plotting.save`) as ``name`` in ``output_dir`` and return it to
+    display (:func:`figure`); when ``drawn`` is None (the report has no figure to draw),
+    save nothing and return :data:`NOTHING`. Raises OSError when a file cannot be written."""
+    import matplotlib.pyplot as plt
+
+    from analysis.reports import plotting
+
+    if drawn is None:
+        plt.close("all")
+        return NOTHING
+    fig, data, caption, alt = drawn
+    return figure(plotting.save(fig, name, output_dir, caption=caption, alt_text=alt, data=data,
+                                simulated=simulated))
 
 
 def figures(saved_list) -> Figures:

@@ -28,6 +28,9 @@ from analysis.errors import Refused
 from analysis import i18n
 from analysis.i18n import N_, _
 from analysis.reports import plotting, wording
+from analysis.reports.discount import absent
+from analysis.reports.discount.absent import NoPolicy, when_no_policy
+from analysis.reports.narrative import Markdown
 from analysis.reports.params import COMMON, Param
 
 PARAMETERS = {
@@ -59,41 +62,62 @@ class PolicyInfo:
     source_ids: list[str]
 
 
-def policy_for(ds: Dataset, province: str, policy_date=None, discount_pct=None) -> PolicyInfo:
+def _month_start(row) -> dt.date | None:
+    """The first day of the row's in-force month (YYYY-MM), or None when it has none."""
+    month = row.get("in_force_month")
+    if not isinstance(month, str) or not month.strip():
+        return None
+    return pd.Period(month.strip(), "M").to_timestamp().date()
+
+
+def _policy_date(row, policy_date) -> tuple[dt.date, str] | None:
+    """The policy's start and a note in words on where it came from: the given date, else
+    the row's in-force date, in-force month (its first day) or adoption date, in that
+    order; None when neither a date is given nor the row has one."""
+    if policy_date is not None:
+        return pd.Timestamp(policy_date).date(), _("as given in the parameters")
+    if row is None:
+        return None
+    if pd.notna(row["in_force"]):
+        return row["in_force"].date(), _("effective date in the project's policy table")
+    if _month_start(row) is not None:
+        return _month_start(row), _("only the month it took effect is known from the project's policy table, so "
+                                    "the first day of that month is used")
+    if pd.notna(row["date_adopted"]):
+        return row["date_adopted"].date(), _(
+            "adoption date in the project's policy table; the effective date is not known, so the true start may "
+            "be later")
+    return None
+
+
+def policy_for(ds: Dataset, province: str, policy_date=None, discount_pct=None) -> PolicyInfo | absent.NoPolicy:
     """Return the fee policy of ``province``: given values, else its row in policies.csv.
 
-    A policy row counts when it is provincial for the province and names a discount or
-    an incentive. When no date is given and the row has only an adoption date, that
-    date is used and the note says so. When no discount rate is known anywhere, 40%
-    (Nghệ An's) is used as an illustrative rate and the note says so. Raises Refused
-    when no date is given and the province has no such policy in the data.
+    A policy row counts when it is provincial for the province. When no date is given, the
+    row's in-force date is used, else the first day of its in-force month, else its
+    adoption date, and the note says which. When no discount rate is known anywhere, 40%
+    (Nghệ An's) is used as an illustrative rate and the note says so. When no date is given
+    and the province has no such row, or its row has no date at all, returns the
+    :class:`~analysis.reports.discount.absent.NoPolicy` that every function here the
+    notebook calls turns into the short report (nothing to study), instead of raising.
     """
     province = ds.canonical_province(province)
     pol = ds.policies[(ds.policies["level"] == "provincial") & (ds.policies["province"] == province)]
     row = pol.iloc[0] if len(pol) else None
-    ids = [row["source_id"]] if row is not None else []
-    if policy_date is not None:
-        date, date_note = pd.Timestamp(policy_date).date(), _("as given in the parameters")
-    elif row is None:
-        raise Refused(f"{province} has no fee policy in data/policies.csv; give policy_date")
-    elif pd.notna(row["in_force"]):
-        date, date_note = row["in_force"].date(), _("effective date in the project's policy table").format(
-            policy=row["policy_id"])
-    elif pd.notna(row["date_adopted"]):
-        date = row["date_adopted"].date()
-        date_note = _("adoption date in the project's policy table; the effective date is not known, so the true "
-                      "start may be later").format(policy=row["policy_id"])
-    else:
-        raise Refused(f"the {province} policy in data/policies.csv has no date; give policy_date")
+    start = _policy_date(row, policy_date)
+    if start is None:
+        return absent.no_policy(ds, province, row)
+    date, date_note = start
     if discount_pct is not None:
         disc, disc_note = float(discount_pct), _("as given in the parameters")
     elif row is not None and pd.notna(row["discount_pct"]):
-        disc, disc_note = float(row["discount_pct"]), _("the project's policy table").format(policy=row["policy_id"])
+        disc, disc_note = float(row["discount_pct"]), _("the project's policy table")
     else:
         disc, disc_note = 40.0, _("not known for this province: 40% (Nghệ An's rate) is used as an illustration")
     return PolicyInfo(province=province, date=date, discount_pct=disc,
                       policy_name=wording.policy_name(row) if row is not None else _("(policy given by parameters)"),
-                      date_note=date_note, discount_note=disc_note, source_ids=ids)
+                      date_note=date_note, discount_note=disc_note,
+                      source_ids=[row["source_id"]] if row is not None else [])
 
 
 @dataclass
@@ -106,12 +130,13 @@ class PanelInput:
     description: str
 
 
+@when_no_policy(absent.passed)
 def load_or_simulate(ds: Dataset, policy: PolicyInfo, panel_path: Path | None, seed: int) -> PanelInput:
     """Return the panel at ``panel_path`` (validated), or a SIMULATED one when it is None.
 
     The simulated panel uses the seeds' calibration (:mod:`analysis.models.simulate`) with the
-    policy's province and date and a true effect of 0.2 on the logit scale. Raises
-    PanelError for a bad panel file.
+    policy's province and date and a true effect of 0.2 on the logit scale. Given a
+    :class:`NoPolicy`, returns it (nothing to load). Raises PanelError for a bad panel file.
     """
     if panel_path is not None:
         pnl = panel_mod.read_panel(panel_path, dataset=ds)
@@ -132,6 +157,13 @@ def load_or_simulate(ds: Dataset, policy: PolicyInfo, panel_path: Path | None, s
         monthly=i18n.integer(design.monthly_total), effect=signed(truth["true_effect_pp_discounted"]),
         province_effect=signed(truth["true_effect_pp_province"]), national_date=i18n.date(design.national_date),
         national_effect=signed(truth["true_national_effect_pp_province"])))
+
+
+@when_no_policy(absent.nothing)
+def describe_panel(inp: PanelInput) -> Markdown:
+    """Return the panel's description (read from a file, or SIMULATED with its truth) as
+    Markdown; nothing for a province with no policy."""
+    return Markdown(inp.description)
 
 
 def signed(value: float, decimals: int = 2) -> str:
@@ -161,11 +193,13 @@ class Estimates:
         return self.did is not None or self.its is not None
 
 
+@when_no_policy(absent.passed)
 def estimates(inp: PanelInput, policy: PolicyInfo, seed: int, n_boot: int = 999) -> Estimates:
     """Return both designs' results; a design the panel cannot support is recorded with its
     refusal message instead of stopping the report. The baseline share (for scenarios) is
     the DiD's predicted share of the discounted procedures without the discount, or, when
-    the DiD is refused, their observed share over the last three pre-period months."""
+    the DiD is refused, their observed share over the last three pre-period months. Given
+    a :class:`NoPolicy`, returns it."""
     out = {}
     for name, fit in (("did", lambda: did.fit_did(inp.panel, policy.date, province=policy.province,
                                                   n_boot=n_boot, seed=seed)),
@@ -217,32 +251,48 @@ TEXTS = {
 }
 
 
-def text(key: str, **values):
+def text(key: str, policy: PolicyInfo | NoPolicy | None = None, **values) -> Markdown:
     """Return the notebook's heading or explanation ``key`` (:data:`TEXTS`) as Markdown in the
-    current language. Raises KeyError for an unknown key."""
+    current language, the title naming ``policy``'s province. For a :class:`NoPolicy`, the
+    title is the whole short report and every other heading is nothing (its section does
+    not apply). Raises KeyError for an unknown key."""
     from analysis.reports import narrative
 
+    if isinstance(policy, NoPolicy):
+        return absent.text(key, policy)
+    if policy is not None:
+        values.setdefault("province", policy.province)
     return narrative.render(TEXTS, key, **values)
 
 
-def policy_markdown(policy: PolicyInfo) -> str:
+@when_no_policy(absent.nothing)
+def policy_markdown(policy: PolicyInfo) -> Markdown:
     """Return one Markdown paragraph naming the policy studied, its date and discount and
     where each came from, in the current language."""
-    return _("**Policy studied:** {name}, {province}; from {date} ({date_note}); discount {discount} "
+    return Markdown(_("**Policy studied:** {name}, {province}; from {date} ({date_note}); discount {discount} "
              "({discount_note}).").format(name=policy.policy_name, province=policy.province,
                                            date=i18n.date(policy.date), date_note=policy.date_note,
                                            discount=i18n.percent(policy.discount_pct),
-                                           discount_note=policy.discount_note)
+                                           discount_note=policy.discount_note))
 
 
+@when_no_policy(absent.passed)
+def mde_did_pp(power_tab: pd.DataFrame) -> float:
+    """Return the difference-in-differences' minimum detectable effect (pp) in ``power_tab``
+    (NaN when that design was refused); a :class:`NoPolicy` passes through."""
+    return float(power_tab.loc[power_tab["design"] == "did", "mde_pp"].iloc[0])
+
+
+@when_no_policy(lambda rec: absent.findings(rec, STEM))
 def findings(policy: PolicyInfo, inp: PanelInput, power_tab: pd.DataFrame, est: Estimates):
     """Return the :class:`~analysis.reports.findings.Findings` of the fee-discount report:
     "simulated" (the smallest detectable effect and the simulated truth against the
     estimate) on a SIMULATED panel; on a real panel "estimate" with the effect and its
-    interval, or "refused" when the comparison was refused."""
+    interval, or "refused" when the comparison was refused; for a :class:`NoPolicy`,
+    "no_policy" with the short report's sentences."""
     from analysis.reports.findings import Findings
 
-    mde = float(power_tab.loc[power_tab["design"] == "did", "mde_pp"].iloc[0])
+    mde = mde_did_pp(power_tab)
     mde_text = (_("the smallest effect the procedure-level comparison could detect is {mde} pp").format(
         mde=i18n.number(mde, 1, trim=False)) if mde == mde else _("no detectable effect could be computed"))
     d = est.did
@@ -262,6 +312,24 @@ def findings(policy: PolicyInfo, inp: PanelInput, power_tab: pd.DataFrame, est: 
         "{high}) in {province}.").format(effect=signed(d.effect_pp, 1), low=signed(d.ci_low_pp, 1),
                                          high=signed(d.ci_high_pp, 1), province=policy.province),
         sentences=[_("For comparison, {mde}.").format(mde=mde_text)])
+
+
+#: Settings that play no part when there is no policy to study (nothing is simulated or
+#: estimated): the short report's "how this was run" note leaves them out.
+UNUSED_WITHOUT_POLICY = ("panel_path", "response_range", "fee_vnd", "reference_fee_vnd", "n_sims", "seed")
+
+
+def run_note(p, policy: PolicyInfo | NoPolicy) -> Markdown:
+    """Return the closing "how this was run" note (:func:`analysis.reports.show.run_note`) of
+    the checked parameters ``p``; for a :class:`NoPolicy`, without the settings of the
+    simulation and the estimates (:data:`UNUSED_WITHOUT_POLICY`), which were not used."""
+    from types import SimpleNamespace
+
+    from analysis.reports import show
+
+    if isinstance(policy, NoPolicy):
+        p = SimpleNamespace(**{k: v for k, v in vars(p).items() if k not in UNUSED_WITHOUT_POLICY})
+    return show.run_note(p)
 
 
 # Re-exported so the notebook (and scripts) call one module; imported last because these

@@ -13,6 +13,8 @@ from analysis.i18n import _
 from analysis.reports import plotting
 from analysis.reports.wording import citation
 from analysis.data import Dataset
+from analysis.reports.discount import absent
+from analysis.reports.discount.absent import when_no_policy
 
 if TYPE_CHECKING:
     from analysis.reports.discount import Estimates, PanelInput, PolicyInfo
@@ -56,9 +58,11 @@ def _pretrend_text(d) -> str:
     return text + ". "
 
 
+@when_no_policy(absent.no_figure)
 def event_study_figure(est: Estimates, ds: Dataset, policy: PolicyInfo, inp: PanelInput):
     """Return (fig, plotted frame, caption, alt text) of the event-study coefficients in pp;
-    a blank panel with the reason (plotted frame None) when the DiD was refused."""
+    a blank panel with the reason (plotted frame None) when the DiD was refused; None for a
+    province with no policy (no figure)."""
     d = est.did
     fig, ax = plotting.new_figure()
     title = _("Did the online fee discount move the discounted procedures? {province}").format(province=policy.province)
@@ -120,10 +124,11 @@ def _national_lines(ax, ds: Dataset, policy: PolicyInfo, inp: PanelInput) -> lis
     return cited
 
 
+@when_no_policy(absent.no_figure)
 def its_figure(est: Estimates, ds: Dataset, policy: PolicyInfo, inp: PanelInput):
     """Return (fig, plotted frame or None, caption, alt text) of the province-wide series with
     the segmented fit and its no-change counterfactual; a blank panel with the reason when
-    the series was refused."""
+    the series was refused; None for a province with no policy (no figure)."""
     i, refusal = est.its, est.its_refusal
     fig, ax = plotting.new_figure()
     title = _("Province-wide online share around the discount, {province}").format(province=policy.province)
@@ -168,6 +173,7 @@ def its_figure(est: Estimates, ds: Dataset, policy: PolicyInfo, inp: PanelInput)
     return fig, plotted, caption, alt
 
 
+@when_no_policy(absent.passed)
 def scenario_curves(est: Estimates, policy: PolicyInfo, response: scenarios.ResponseRange, fee_vnd=None,
                     reference_fee_vnd=None) -> pd.DataFrame:
     """Return the scenario uptake curves at the discounted procedures' baseline share."""
@@ -175,9 +181,11 @@ def scenario_curves(est: Estimates, policy: PolicyInfo, response: scenarios.Resp
                                    reference_fee_vnd=reference_fee_vnd)
 
 
+@when_no_policy(absent.no_figure)
 def scenario_figure(curves: pd.DataFrame, est: Estimates, mde_did_pp: float, ds: Dataset, policy: PolicyInfo,
                     inp: PanelInput, response: scenarios.ResponseRange):
-    """Return (fig, plotted frame, caption, alt text) of the SCENARIO uptake curves with the MDE."""
+    """Return (fig, plotted frame, caption, alt text) of the SCENARIO uptake curves with the MDE;
+    None for a province with no policy (no figure)."""
     fig, ax = plotting.new_figure()
     x = curves["discount_pct"]
     base = est.baseline_share_pct

@@ -16,6 +16,9 @@ from analysis.reports.wording import citation
 from analysis.data import Dataset
 from analysis.errors import Refused
 from analysis.reports.discount.figures import _sim_caption
+from analysis.reports.discount import absent
+from analysis.reports.discount.absent import when_no_policy
+from analysis.reports.narrative import Markdown
 
 if TYPE_CHECKING:
     from analysis.reports.discount import PanelInput, PolicyInfo
@@ -27,6 +30,7 @@ ASSUMED_PROVINCE_NOISE = (0.05, 0.10)
 ASSUMED_RHO = 0.5
 
 
+@when_no_policy(absent.passed)
 def power_table(inp: PanelInput, policy: PolicyInfo, n_sims: int, seed: int) -> pd.DataFrame:
     """Return the MDE of each design: noise from the panel's pre-period, and for the ITS also
     at the assumed province noise levels of METHODS.md. A ``data`` column says SIMULATED
@@ -64,6 +68,7 @@ def power_table(inp: PanelInput, policy: PolicyInfo, n_sims: int, seed: int) -> 
     return out
 
 
+@when_no_policy(absent.passed)
 def power_curves(power_tab: pd.DataFrame, n_sims: int, seed: int) -> pd.DataFrame:
     """Return simulated power against effect size for the first (pre-period noise) row of
     each design in ``power_tab``: effects from 0 to 2.5 x that design's MDE."""
@@ -100,9 +105,11 @@ def _power_caption(inp: PanelInput, power_tab: pd.DataFrame, ds: Dataset, policy
     ) + " " + citation(ds, policy.source_ids)
 
 
+@when_no_policy(absent.no_figure)
 def power_figure(curves: pd.DataFrame, ds: Dataset, policy: PolicyInfo, inp: PanelInput,
                  power_tab: pd.DataFrame):
-    """Return (fig, plotted frame, caption, alt text): power against effect size, one panel per design."""
+    """Return (fig, plotted frame, caption, alt text): power against effect size, one panel per
+    design; None for a province with no policy (no figure)."""
     fig, axes = plotting.new_figure(1, 2, sharey=True)
     titles = {"did": _("Discounted vs other procedures (DiD)"), "its": _("Province-wide series (ITS)")}
     units = {"did": _("Effect on the discounted procedures' share (pp)"),
@@ -155,8 +162,10 @@ def _describe_its(its_rows: pd.DataFrame, share: float) -> str:
                      "so the province-wide series cannot be expected to detect this discount.") if need > 14 else ".")
 
 
-def describe_power(table: pd.DataFrame, policy: PolicyInfo, simulated: bool) -> str:
-    """Return Markdown stating the MDEs (or why a design was refused) before any estimate."""
+@when_no_policy(absent.nothing)
+def describe_power(table: pd.DataFrame, policy: PolicyInfo, simulated: bool) -> Markdown:
+    """Return Markdown stating the MDEs (or why a design was refused) before any estimate;
+    nothing for a province with no policy."""
     did_row = table[(table["design"] == "did")].iloc[0]
     its_rows = table[(table["design"] == "its")]
     est = table.attrs.get("estimated", {})
@@ -174,4 +183,4 @@ def describe_power(table: pd.DataFrame, policy: PolicyInfo, simulated: bool) -> 
         parts.append(_("Province-wide series: {reason}.").format(reason=its_rows.iloc[0]["noise_source"]))
     else:
         parts.append(_describe_its(its_rows, share))
-    return " ".join(parts)
+    return Markdown(" ".join(parts))

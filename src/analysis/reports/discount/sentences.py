@@ -14,11 +14,15 @@ from analysis import i18n
 from analysis.i18n import N_, _
 from analysis.reports import plotting
 from analysis.data import Dataset
+from analysis.reports.discount import absent
+from analysis.reports.discount.absent import when_no_policy
+from analysis.reports.narrative import Markdown
 
 if TYPE_CHECKING:
     from analysis.reports.discount import Estimates, PanelInput, PolicyInfo
 
 
+@when_no_policy(absent.passed)
 def estimate_table(est: Estimates, ds: Dataset, policy: PolicyInfo, inp: PanelInput) -> pd.DataFrame:
     """Return one row per design: effect, 95% interval, p-value, months, scope, checks (or
     the refusal); the first column says SIMULATED (with the true effect) when the panel is."""
@@ -57,8 +61,10 @@ def estimate_table(est: Estimates, ds: Dataset, policy: PolicyInfo, inp: PanelIn
     return out
 
 
-def warnings_markdown(est: Estimates, ds: Dataset, policy: PolicyInfo, inp: PanelInput) -> str:
-    """Return a Markdown list of every warning: confounding policies, then each method's.
+@when_no_policy(absent.nothing)
+def warnings_markdown(est: Estimates, ds: Dataset, policy: PolicyInfo, inp: PanelInput) -> Markdown:
+    """Return a Markdown list of every warning: confounding policies, then each method's
+    (nothing for a province with no policy).
 
     The warnings are the data and model layers' own sentences (English); the heading is in
     the current language."""
@@ -69,8 +75,8 @@ def warnings_markdown(est: Estimates, ds: Dataset, policy: PolicyInfo, inp: Pane
              + conf + (est.did.warnings if est.did is not None else [])
              + (est.its.warnings if est.its is not None else []))
     if not items:
-        return _("No warnings.")
-    return _("**Warnings.**") + "\n\n" + "\n".join(f"- {w}" for w in items)
+        return Markdown(_("No warnings."))
+    return Markdown(_("**Warnings.**") + "\n\n" + "\n".join(f"- {w}" for w in items))
 
 
 #: Column headers of the report's tables as the reader sees them.
@@ -120,15 +126,18 @@ def readable(table: pd.DataFrame) -> pd.DataFrame:
     return out.rename(columns={c: _(h) for c, h in HEADERS.items()})
 
 
+@when_no_policy(absent.nothing)
 def reader_table(table: pd.DataFrame):
     """Return one of the report's tables (power, estimates, uplift; code columns) as a
     reader's table (:func:`analysis.reports.tables.table`): headers and code values in the
-    current language, numbers rounded by what they mean (:data:`TABLE_KINDS`)."""
+    current language, numbers rounded by what they mean (:data:`TABLE_KINDS`); nothing for a
+    province with no policy."""
     from analysis.reports import tables
 
     return tables.table(table, headers=HEADERS, values=VALUES, kinds=TABLE_KINDS, name="discount")
 
 
+@when_no_policy(absent.passed)
 def uplift_table(est: Estimates, policy: PolicyInfo, response, power_tab: pd.DataFrame, inp: PanelInput,
                  fee_vnd=None, reference_fee_vnd=None) -> pd.DataFrame:
     """Return the SCENARIO table: procedure and province-wide uplift against each design's MDE."""
@@ -185,10 +194,14 @@ def _its_line(est: Estimates, uplift: pd.DataFrame) -> str:
         scenarios=", ".join(_(VALUES.get(x, x)) for x in uplift.loc[detectable, "scenario"]))
 
 
+@when_no_policy(absent.nothing)
 def evidence_statement(policy: PolicyInfo, power_tab: pd.DataFrame, est: Estimates, inp: PanelInput,
-                       uplift: pd.DataFrame) -> str:
-    """Return Markdown: what the current evidence can and cannot say about the discount."""
-    mde_did = float(power_tab.loc[power_tab["design"] == "did", "mde_pp"].iloc[0])
+                       uplift: pd.DataFrame) -> Markdown:
+    """Return Markdown: what the current evidence can and cannot say about the discount
+    (nothing for a province with no policy)."""
+    from analysis.reports.discount import mde_did_pp
+
+    mde_did = mde_did_pp(power_tab)
     detect = uplift[uplift["detectable_by_did"] == True]["scenario"].tolist()  # noqa: E712
     lines = [_("**What the current evidence can say.**"), ""] + _estimate_lines(policy, est, inp, mde_did)
     if np.isfinite(mde_did):
@@ -213,4 +226,4 @@ def evidence_statement(policy: PolicyInfo, power_tab: pd.DataFrame, est: Estimat
             date=policy.date),
         _("- Which fees a concurrent national policy (Circular 63/2023/TT-BTC from 1 Dec 2023) cut, procedure by "
           "procedure: a procedure it touched must not serve as a control.")]
-    return "\n".join(lines)
+    return Markdown("\n".join(lines))
