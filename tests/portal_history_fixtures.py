@@ -4,17 +4,19 @@ with scripted faults."""
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import json
 import random
 import time
 import urllib.parse
+from pathlib import Path
 
 import pandas as pd
 
-from analysis import config
-from analysis.data.portal import legacy
-from portal_fixtures import ScriptedServer, reply, response
+from analysis import cli, config
+from analysis.data.portal import importer, legacy
+from portal_fixtures import ScriptedServer, data_folder, reply, response
 
 LEGACY_MAX = {"CKMB": 18, "TDGQ": 20, "CLGQ": 12, "TTTT": 10, "MDHL": 18, "MDSH": 22}
 
@@ -93,3 +95,29 @@ class Replay(ScriptedServer):
             obj = legacy_answer(month, self.seed) if api == "legacy" else current_answer(month, self.seed)
             kind, payload = "json", obj
         reply(handler, kind, payload)
+
+
+def _import(d, month: str, retrieved: str, shift: float) -> None:
+    """Import a TEST older-endpoint answer for ``month`` as retrieved on ``retrieved``."""
+    from analysis import data
+    y, m = map(int, month.split("-"))
+    path = d.parent / f"test-data_{month}_{retrieved}.json"
+    path.write_text(json.dumps(legacy_answer(month, shift=shift), ensure_ascii=False), encoding="utf-8")
+    importer.import_files([path], d, importer.Options(
+        retrieved=dt.date.fromisoformat(retrieved), time_type="month", year=y, period=m,
+        source="TEST DATA written by tests/portal_history_fixtures.py", base_url="http://test-data.invalid"),
+        data.load(d).province_of_portal_code)
+
+
+def monthly_history(root) -> Path:
+    """Return a data folder under ``root`` holding TEST monthly answers 2024-01 to 2025-08
+    (both endpoints, fetched from a :class:`Replay` on 127.0.0.1), with 2024-03 retrieved
+    twice and revised between. Raises AssertionError when the backfill fails."""
+    d = data_folder(root, with_portal=True)
+    _import(d, "2024-03", "2026-06-01", 0.0)
+    _import(d, "2024-03", "2026-07-01", 0.5)
+    with Replay() as portal:
+        code = cli.main(["portal", "backfill", "--from", "2024-01", "--to", "2025-08", "--data", str(d),
+                         "--base-url", portal.url, "--pace", "0", "--json"])
+    assert code == 0
+    return d

@@ -4,7 +4,6 @@ monthly history made by the tests (TEST DATA, served by a replay server on 127.0
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import re
 
@@ -12,11 +11,9 @@ import nbformat
 import papermill as pm
 import pytest
 
-from analysis import cli, config
-from analysis.data.portal import importer
+from analysis import config
 from analysis.reports.history import text as history_text
-from portal_fixtures import data_folder
-from portal_history_fixtures import Replay, legacy_answer
+from portal_history_fixtures import monthly_history
 
 NB = config.NOTEBOOKS_DIR / "06_index_history.ipynb"
 ENGLISH = ("index points", "retrieved", "Source:", "No monthly history", "month by month", "What this",
@@ -38,28 +35,11 @@ def _run(out, lang, province, data_dir=None):
     return shown, captions, found
 
 
-def _import(d, month, retrieved, shift):
-    y, m = map(int, month.split("-"))
-    path = d.parent / f"test-data_{month}_{retrieved}.json"
-    path.write_text(json.dumps(legacy_answer(month, shift=shift), ensure_ascii=False), encoding="utf-8")
-    from analysis import data
-    importer.import_files([path], d, importer.Options(
-        retrieved=dt.date.fromisoformat(retrieved), time_type="month", year=y, period=m,
-        source="TEST DATA written by tests/test_history_notebook.py", base_url="http://test-data.invalid"), data.load(d).province_of_portal_code)
-
-
 @pytest.fixture(scope="module")
 def test_history(tmp_path_factory):
     """A data folder with TEST monthly answers 2024-01 to 2025-08 (both endpoints), and
     2024-03 retrieved twice with a revision."""
-    d = data_folder(tmp_path_factory.mktemp("history"), with_portal=True)
-    _import(d, "2024-03", "2026-06-01", 0.0)
-    _import(d, "2024-03", "2026-07-01", 0.5)
-    with Replay() as portal:
-        code = cli.main(["portal", "backfill", "--from", "2024-01", "--to", "2025-08", "--data", str(d),
-                         "--base-url", portal.url, "--pace", "0", "--json"])
-    assert code == 0
-    return d
+    return monthly_history(tmp_path_factory.mktemp("history"))
 
 
 def test_committed_clean_with_every_text_from_the_catalog():

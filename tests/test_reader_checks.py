@@ -86,8 +86,9 @@ from analysis import config  # noqa: E402
 
 NOTEBOOKS = sorted(p.name for p in config.NOTEBOOKS_DIR.glob("[0-9][0-9]_*.ipynb"))
 
-#: Reports that need more than a name to run for a province keep their default one (the fee
-#: discount needs a province with a fee policy in the data).
+#: Reports whose full version needs more than a name keep their default province (the fee
+#: discount's full report needs a province with a fee policy; its short report for a province
+#: with none is checked in tests/test_discount_absent.py).
 KEEP_DEFAULT_PROVINCE = {"03_fee_discount.ipynb"}
 
 
@@ -125,14 +126,7 @@ def _fast_parameters(notebook: str, shipped, lang: str) -> dict:
 def test_every_report_reads_clean(notebook, lang, run_notebook, shipped, tmp_path):
     from analysis.pack import html as pack_html
 
-    import papermill
-
-    try:
-        run_notebook(notebook, **_fast_parameters(notebook, shipped, lang))
-    except papermill.PapermillExecutionError as exc:
-        if "Axis limits cannot be NaN" in str(exc):  # a unit with no figure: its short report is being built
-            pytest.xfail(f"{notebook} fails for a province with no figure (issue 16, drawing side)")
-        raise
+    run_notebook(notebook, **_fast_parameters(notebook, shipped, lang))
     executed = tmp_path / notebook
     page = pack_html.export_notebook(executed, tmp_path / "report.html", notebook, lang=lang).read_text("utf-8")
     found = rc.problems(page, lang)

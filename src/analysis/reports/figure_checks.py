@@ -127,10 +127,16 @@ def outside(fig) -> list[Problem]:
             if b.x0 < -TOLERANCE_PX or b.y0 < -TOLERANCE_PX or b.x1 > w + TOLERANCE_PX or b.y1 > h + TOLERANCE_PX]
 
 
+#: A licence's name with its version ("CC BY-SA 4.0"): a name, written the same in every
+#: language, not a number.
+LICENCE_VERSION = re.compile(r"\bCC(?:\s+[A-Z]{2}(?:-[A-Z]{2})*)+\s+\d+\.\d+\b")
+
+
 def english_numbers(fig) -> list[Problem]:
-    """Return one problem per text of a Vietnamese ``fig`` holding an English-style number."""
+    """Return one problem per text of a Vietnamese ``fig`` holding an English-style number
+    (licence names such as "CC BY-SA 4.0" left aside)."""
     return [Problem("english_number", f"{m.group(0)!r} in {_short(s)!r}")
-            for s, _b in text_boxes(fig) for m in ENGLISH_NUMBER.finditer(s)]
+            for s, _b in text_boxes(fig) for m in ENGLISH_NUMBER.finditer(LICENCE_VERSION.sub("", s))]
 
 
 def too_small(fig) -> list[Problem]:

@@ -85,18 +85,71 @@ def scorecard_figures(ds: Dataset, province: str) -> Iterator[tuple[str, object]
     yield "scorecard_counts", scorecard.counts_figure(card)[0]
 
 
-def draw_all(ds: Dataset, lang: str, provinces: list[str],
-             reports: tuple[str, ...] = ("overview", "growth", "discount", "compare", "scorecard"),
+def scorecard_map(ds: Dataset, province: str) -> Iterator[tuple[str, object]]:
+    """Yield the scorecard's locator map for ``province``."""
+    from analysis.data import geo
+    from analysis.reports import scorecard
+    yield "scorecard_map", scorecard.locator_figure(scorecard.card(ds, province, None),
+                                                    geo.read_layer(ds.data_dir))[0]
+
+
+def history_figures(ds: Dataset, province: str) -> Iterator[tuple[str, object]]:
+    """Yield the index-history figures ``province`` has in ``ds`` (one panel that says so when
+    no month is held; the others then draw nothing)."""
+    from analysis.reports.history import figures as hf, series
+    hist = series.load(str(ds.data_dir), province)
+    for kind, make in (("history_groups", hf.groups_figure), ("history_rank", hf.rank_figure),
+                       ("history_pair", hf.pair_figure)):
+        drawn = make(hist)
+        if drawn is not None:
+            yield kind, drawn[0]
+
+
+def policy_figures(ds: Dataset, province: str) -> Iterator[tuple[str, object]]:
+    """Yield the cross-province fee report's figures with ``province`` as the synthetic
+    control's case (on the SIMULATED panel when no monthly history is held)."""
+    from analysis.reports.policy import report as pr
+    yield "policy_timeline", pr.timeline_figure(pr.timeline(ds), ds)[0]
+    inp = pr.load_panel(ds, "CLGQ", 2023)
+    res = pr.estimate(inp, ds.policies, province, "CLGQ", 2023)
+    yield "policy_scm", pr.scm_figure(res, inp, ds)[0]
+    yield "policy_event_study", pr.event_study_figure(res, inp, ds)[0]
+
+
+def national_figures(ds: Dataset) -> Iterator[tuple[str, object]]:
+    """Yield the national overview's figures: league, revisions, and the map of the total
+    and of each group."""
+    from analysis.data import geo
+    from analysis.data.portal.groups import GROUPS, TOTAL
+    from analysis.models import national as national_model
+    from analysis.reports.national import figures as nf
+    ov = national_model.build(ds, None)
+    layer = geo.read_layer(ds.data_dir)
+    yield "national_league", nf.league_figure(ov)[0]
+    yield "national_revisions", nf.revision_figure(ov)[0]
+    for group in (TOTAL, *GROUPS):
+        yield f"national_map_{group.lower()}", nf.map_figure(ov, layer, group)[0]
+
+
+#: Every report, in the order of the notebooks.
+REPORTS = ("overview", "growth", "discount", "compare", "scorecard", "scorecard_map", "history", "policy",
+           "national")
+
+
+def draw_all(ds: Dataset, lang: str, provinces: list[str], reports: tuple[str, ...] = REPORTS,
              ) -> Iterator[tuple[str, str, object]]:
     """Yield ``(kind, province, figure)`` for every figure of ``reports`` in ``lang``: one set per
-    province, and the comparison of all ``provinces`` together. Each figure is closed after
-    the caller has used it (when the caller asks for the next one)."""
+    province, the comparison of all ``provinces`` together, and the national overview once.
+    Each figure is closed after the caller has used it (when the caller asks for the next one)."""
     i18n.set_language(lang)
     makers = {"overview": overview_figures, "growth": growth_figures, "discount": discount_figures,
-              "scorecard": scorecard_figures}
+              "scorecard": scorecard_figures, "scorecard_map": scorecard_map, "history": history_figures,
+              "policy": policy_figures}
     for report in reports:
         if report == "compare":
             runs = [(" + ".join(provinces), compare_figures(ds, list(provinces)))]
+        elif report == "national":
+            runs = [("", national_figures(ds))]
         else:
             runs = [(prov, makers[report](ds, prov)) for prov in provinces]
         for label, figures in runs:

@@ -1,5 +1,7 @@
 """Figures of the index-history report. Each returns (fig, data, caption, alt); with no
-monthly history held, a small panel that says so and what is held instead.
+monthly history held, the first (:func:`groups_figure`) is a small panel that says so and
+what is held instead, and the others return None (nothing to draw, nothing saved), so a
+reviewer sees one such panel, not three.
 Every figure says it shows index points, marks the merger of 1 Jul 2025 and cites the
 endpoints (by host) and retrieval dates it used."""
 
@@ -108,10 +110,10 @@ def groups_figure(h: History):
 
 def rank_figure(h: History):
     """Return the province's rank on the total by month and, before the merger, the ranks
-    of its merger partners, each its own line."""
+    of its merger partners, each its own line; None when no monthly history is held."""
     title = _("{province}: rank on the total by month").format(province=h.province)
     if not h.has_history:
-        return _empty(h, title)
+        return None  # groups_figure says so, once
     fig, ax = plotting.new_figure(figsize=(9.0, 5.0))
     mine = bands(h, TOTAL).dropna(subset=["rank"])
     _line(ax, mine["month"], mine["rank"], color=MINE, lw=2, marker="o", ms=3, label=h.province)
@@ -134,12 +136,13 @@ def rank_figure(h: History):
 
 def pair_figure(h: History):
     """Return Nghệ An and Hòa Bình's totals on the months both were scored under the same
-    index version before July 2025: the seeds' comparison on a common measure."""
+    index version before July 2025: the seeds' comparison on a common measure; None when
+    no monthly history is held."""
     title = _("{a} and {b}: the same index, the same months").format(a=PAIR[0], b=PAIR[1])
     pair = pair_series(h)
     if pair.empty:
         if not h.has_history:
-            return _empty(h, title)
+            return None  # groups_figure says so, once
         fig, ax = plotting.new_figure(figsize=(9.0, 2.6))
         msg = _("No month before July 2025 with both provinces scored is held.")
         plotting.empty_panel(ax, msg)
