@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from matplotlib.text import Text
 
-from analysis.reports import figure_layout, plotting
+from analysis.reports import figure_layout, line_crossings, plotting
 
 #: Pixels (at the figure's dpi) each box is shrunk by before testing overlap.
 TOLERANCE_PX = 1.0
@@ -158,9 +158,18 @@ def repeated_ticks(fig) -> list[Problem]:
     return out
 
 
+def lines_through_text(fig) -> list[Problem]:
+    """Return one problem per in-axes text of ``fig`` (data label, annotation, note) crossed by
+    a drawn line or gridline that its own background box does not hide (see
+    :mod:`analysis.reports.line_crossings` for the rule)."""
+    renderer = figure_layout.renderer_of(fig)
+    return [Problem("line_through_text", f"{_short(c.text.get_text())!r} crossed by {c.line}")
+            for c in line_crossings.crossings(fig, renderer, TOLERANCE_PX)]
+
+
 def problems(fig, lang: str) -> list[Problem]:
     """Return every problem of ``fig`` drawn in ``lang`` (empty when it reads cleanly)."""
-    out = overlaps(fig) + outside(fig) + too_small(fig) + repeated_ticks(fig)
+    out = overlaps(fig) + outside(fig) + too_small(fig) + repeated_ticks(fig) + lines_through_text(fig)
     if lang == "vi":
         out += english_numbers(fig)
     return out

@@ -1,0 +1,163 @@
+"""Which text inside a figure's axes a drawn line runs through.
+
+:func:`crossings` returns each in-axes text (data labels, annotations, notes written with
+``ax.text`` in data or axes coordinates) whose box a drawn line crosses: a ``Line2D`` with a
+visible line style (curves of a fan, reference lines from ``axhline``/``axvline``, a period
+bar drawn as a thick line) or a gridline matplotlib draws. Titles, tick labels, axis labels
+and legend text are not in-axes text; the diagonal SIMULATED stamp is figure text and is
+meant to lie across everything. Markers, filled bands, arrows and spines are not lines here.
+
+Geometry is matplotlib's own, in display pixels on the renderer savefig uses: the text's
+glyph box (``Text.get_window_extent``, without its background box) shrunk by the checks'
+tolerance, widened by half the line's width, cut to the line's clip box (a curve clipped
+away at the axes edge is not drawn), tested with ``Path.intersects_bbox`` against the line's
+path transformed to display pixels (steps included, as drawn).
+
+A crossing is accepted only when both hold:
+
+* the line is a *reading aid*: a gridline, or a reference line across the whole axes
+  (``axhline``/``axvline``, one coordinate in axes fractions). Hiding a stretch of it
+  loses nothing, since its course is plain from the rest of the axes;
+* the text has a background box at least :data:`OPAQUE_ALPHA` opaque that matplotlib draws
+  *after* the line (draw order computed as ``draw`` does it: axes, then artists by zorder,
+  ties by insertion order; a gridline is drawn with its axis). The box hides the line
+  behind the letters.
+
+A data line (a curve, a period bar, a tick drawn with ``plot``) through a text is a defect
+even under an opaque box: the box cuts the curve, so a stretch of data disappears and the
+label seems to sit on a curve it does not name (the growth fan's curves vanished under the
+"33.7% (67,088/198,845)" label). Such a label must be placed off the line.
+
+A gridline is drawn below text (seaborn's ``axes.axisbelow``), but "below" does not save
+unboxed text: a 1 px grey line running through the digits shows between the glyphs and,
+at the baseline, merges with a comma's tail, so ``9,17`` reads ``9.17``. Only a box hides it.
+The line's width is approximated by padding the box by half of it on every side (a butt
+cap is treated as a projecting one: at most half a line width too strict).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from operator import attrgetter
+
+from matplotlib import colors as mcolors
+from matplotlib.axes import Axes
+from matplotlib.figure import SubFigure
+from matplotlib.lines import Line2D
+from matplotlib.text import Text
+from matplotlib.transforms import Bbox
+
+#: A background box at least this opaque, drawn above a line, hides it (a data label's
+#: box is white at 0.85: a line behind it shows at 15% of its colour, not as a stroke).
+OPAQUE_ALPHA = 0.8
+
+
+@dataclass(frozen=True)
+class Crossing:
+    """A text artist, a description of the line that runs through it, and whether that
+    line is a reading aid (gridline, reference line) that a background box may hide."""
+
+    text: Text
+    line: str
+    reading_aid: bool
+
+
+def draw_order(fig) -> dict[int, tuple]:
+    """Return a sort key per artist id of ``fig``: a larger key is drawn later (on top).
+
+    Follows ``Figure.draw`` and ``Axes.draw``: children sorted by zorder (a stable sort, so
+    ties keep insertion order), axes and subfigures recursed into."""
+    out: dict[int, tuple] = {}
+
+    def walk(container, prefix: tuple) -> None:
+        for j, art in enumerate(sorted(container.get_children(), key=attrgetter("zorder"))):
+            out[id(art)] = prefix + (j,)
+            if isinstance(art, (Axes, SubFigure)):
+                walk(art, prefix + (j,))
+
+    walk(fig, ())
+    return out
+
+
+def _every_axes(fig) -> list:
+    """Return the visible axes of ``fig``, inset axes included."""
+    out, todo = [], list(fig.axes)
+    while todo:
+        ax = todo.pop()
+        if ax.get_visible():
+            out.append(ax)
+            todo.extend(ax.child_axes)
+    return out
+
+
+def _drawn_lines(ax) -> list[tuple[Line2D, object, str, bool]]:
+    """Return ``(line, artist drawn with, what, reading aid)`` for each line ``ax`` draws with
+    a visible stroke: its Line2D artists (a reference line across the axes is a reading aid),
+    and the gridlines of the ticks it draws (drawn with their axis)."""
+    aids = (ax.get_xaxis_transform(), ax.get_yaxis_transform())
+    out = [(ln, ln, _line_name(ln), ln.get_transform() in aids) for ln in ax.get_lines()]
+    if ax.axison:
+        for name, axis in (("x", ax.xaxis), ("y", ax.yaxis)):
+            if axis.get_visible():
+                out += [(tick.gridline, axis, f"an {name} gridline", True)
+                        for tick in axis._update_ticks()]  # noqa: SLF001  (the ticks matplotlib draws)
+    return [item for item in out if _stroked(item[0])]
+
+
+def _stroked(line: Line2D) -> bool:
+    return (line.get_visible() and line.get_linestyle() not in ("None", "none", "", " ")
+            and line.get_linewidth() > 0 and len(line.get_xydata()) > 1
+            and mcolors.to_rgba(line.get_color(), line.get_alpha())[3] > 0)
+
+
+def _line_name(line: Line2D) -> str:
+    label = line.get_label()
+    return f"the line {label!r}" if label and not label.startswith("_") else "a drawn line"
+
+
+def _in_axes_texts(ax) -> list[Text]:
+    return [t for t in ax.texts if t.get_visible() and t.get_text().strip()]
+
+
+def _hidden_by_box(text: Text, line_drawn_by, order: dict) -> bool:
+    """True when ``text`` has an opaque-enough background box drawn after the line."""
+    patch = text.get_bbox_patch()
+    return (patch is not None and patch.get_visible() and patch.get_facecolor()[3] >= OPAQUE_ALPHA
+            and order.get(id(text), ()) > order.get(id(line_drawn_by), ()))
+
+
+def _crosses(line: Line2D, box: Bbox, dpi: float) -> bool:
+    """True when ``line``, as drawn, runs through ``box`` (display pixels)."""
+    half = line.get_linewidth() * dpi / 72.0 / 2
+    box = box.padded(half)
+    clip = line.get_clip_box() if line.get_clip_on() else None
+    if clip is not None:
+        box = Bbox.intersection(box, clip)
+        if box is None or box.width <= 0 or box.height <= 0:
+            return False
+    path = line.get_transform().transform_path(line.get_path())
+    return path.intersects_bbox(box, filled=False)
+
+
+def crossings(fig, renderer, tolerance_px: float = 1.0, *, draw: bool = True) -> list[Crossing]:
+    """Return every in-axes text of ``fig`` that a drawn line runs through and that no
+    opaque background box of its own protects (the rule: see the module docstring), one per
+    text and kind of line. Text boxes are shrunk by ``tolerance_px`` on each side first, so a
+    line grazing a box's edge does not count. Unless ``draw`` is false (the layout, which
+    has placed everything itself), the figure is drawn with ``renderer`` first (pass the Agg
+    renderer savefig uses), so positions are those savefig writes."""
+    if draw:
+        fig.draw(renderer)
+    order = draw_order(fig)
+    every = _every_axes(fig)
+    lines = [item for ax in every for item in _drawn_lines(ax)]
+    out = []
+    for ax in every:
+        for text in _in_axes_texts(ax):
+            box = Text.get_window_extent(text, renderer).padded(-tolerance_px)
+            if box.width <= 0 or box.height <= 0:
+                continue
+            for line, drawn_by, what, aid in lines:
+                if _crosses(line, box, fig.dpi) and not (aid and _hidden_by_box(text, drawn_by, order)):
+                    out.append(Crossing(text, what, aid))
+    return list(dict.fromkeys(out))  # one per text and kind of line (ten gridlines: once)
