@@ -20,7 +20,7 @@ import textwrap
 
 from adjustText import adjust_text
 
-from analysis.reports import line_crossings
+from analysis.reports import label_clearance, line_crossings
 
 #: Space around and between the boxes, in inches.
 PAD = 0.12
@@ -174,7 +174,7 @@ def lay_out(fig, *, title: str, subtitle: str | None, caption: str) -> None:
     fig.get_layout_engine().execute(fig)
     if wrap_axis_labels(fig, renderer):
         fig.get_layout_engine().execute(fig)
-    _spread_labels(fig)
+    _spread_labels(fig, renderer)
     box_crossed_texts(fig, renderer)
     fig.set_layout_engine("none")
 
@@ -214,9 +214,10 @@ def _plotted_points(ax):
     return xs, ys
 
 
-def _spread_labels(fig) -> None:
+def _spread_labels(fig, renderer) -> None:
     """Move each axes' data labels off each other and off the plotted points and curves, and
-    keep them inside the axes (adjustText)."""
+    keep them inside the axes (adjustText); then move any label a curve still runs through
+    to a free place nearby (:func:`analysis.reports.label_clearance.clear_of_curves`)."""
     for ax in fig.axes:
         labels = getattr(ax, _LABELS, None)
         if labels:
@@ -224,6 +225,7 @@ def _spread_labels(fig) -> None:
             xs, ys = _plotted_points(ax)
             adjust_text(labels, x=xs or None, y=ys or None, ax=ax, ensure_inside_axes=True,
                         expand=(1.1, 1.3), iter_lim=400)
+            label_clearance.clear_of_curves(ax, labels, renderer)
 
 
 def _apply_offsets(ax, labels) -> None:

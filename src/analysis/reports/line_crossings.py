@@ -90,7 +90,7 @@ def _every_axes(fig) -> list:
     return out
 
 
-def _drawn_lines(ax) -> list[tuple[Line2D, object, str, bool]]:
+def drawn_lines(ax) -> list[tuple[Line2D, object, str, bool]]:
     """Return ``(line, artist drawn with, what, reading aid)`` for each line ``ax`` draws with
     a visible stroke: its Line2D artists (a reference line across the axes is a reading aid),
     and the gridlines of the ticks it draws (drawn with their axis)."""
@@ -126,7 +126,7 @@ def _hidden_by_box(text: Text, line_drawn_by, order: dict) -> bool:
             and order.get(id(text), ()) > order.get(id(line_drawn_by), ()))
 
 
-def _crosses(line: Line2D, box: Bbox, dpi: float) -> bool:
+def crosses(line: Line2D, box: Bbox, dpi: float) -> bool:
     """True when ``line``, as drawn, runs through ``box`` (display pixels)."""
     half = line.get_linewidth() * dpi / 72.0 / 2
     box = box.padded(half)
@@ -150,7 +150,7 @@ def crossings(fig, renderer, tolerance_px: float = 1.0, *, draw: bool = True) ->
         fig.draw(renderer)
     order = draw_order(fig)
     every = _every_axes(fig)
-    lines = [item for ax in every for item in _drawn_lines(ax)]
+    lines = [item for ax in every for item in drawn_lines(ax)]
     out = []
     for ax in every:
         for text in _in_axes_texts(ax):
@@ -158,6 +158,6 @@ def crossings(fig, renderer, tolerance_px: float = 1.0, *, draw: bool = True) ->
             if box.width <= 0 or box.height <= 0:
                 continue
             for line, drawn_by, what, aid in lines:
-                if _crosses(line, box, fig.dpi) and not (aid and _hidden_by_box(text, drawn_by, order)):
+                if crosses(line, box, fig.dpi) and not (aid and _hidden_by_box(text, drawn_by, order)):
                     out.append(Crossing(text, what, aid))
     return list(dict.fromkeys(out))  # one per text and kind of line (ten gridlines: once)
