@@ -1,6 +1,6 @@
 """Every figure of every report, in both languages, reads cleanly: no two text boxes
-overlap, no text leaves the canvas, no English-style number on a Vietnamese figure. Each
-check is first shown to fail on a planted defect."""
+overlap, no text leaves the canvas, no English-style number on a Vietnamese figure, no line
+runs through a label. Each check is first shown to fail on a planted defect."""
 
 import pytest
 
@@ -108,7 +108,8 @@ def test_every_figure_of_every_report_reads_cleanly(lang):
 
 def test_planted_tiny_text_is_found():
     fig, ax = _clean_figure()
-    ax.text(2, 40, "nguồn: chú thích rất nhỏ", fontsize=5)
+    # On a light box above the gridlines (a gridline through it would be a second problem).
+    ax.text(2, 40, "nguồn: chú thích rất nhỏ", fontsize=5, bbox=dict(fc="white", ec="none"))
     assert [p.kind for p in figure_checks.problems(fig, "vi")] == ["too_small"]
 
 
@@ -116,3 +117,77 @@ def test_planted_repeated_tick_labels_are_found():
     fig, ax = _clean_figure()
     ax.set_xticks([1, 1.5, 2, 2.5, 3], ["1", "2", "2", "3", "3"])  # a format rounding 1.5 to 2
     assert [p.kind for p in figure_checks.problems(fig, "vi")] == ["repeated_ticks"]
+
+
+def _curve_figure():
+    """A figure with one rising curve, 30 -> 72 over 1 -> 3 (it passes 51 at x = 2)."""
+    i18n.set_language("vi")
+    fig, ax = plotting.new_figure()
+    ax.plot([1, 2, 3], [30, 51, 72], lw=2)
+    return fig, ax
+
+
+def _line_kinds(fig):
+    return [p for p in figure_checks.problems(fig, "vi") if p.kind == "line_through_text"]
+
+
+def test_planted_curve_through_an_unboxed_label_is_found():
+    fig, ax = _curve_figure()
+    ax.text(2, 51, "51,0%", ha="center", va="center")  # the curve runs through the digits
+    plotting.finish(fig, title="t", caption="c")
+    found = _line_kinds(fig)
+    assert [p.kind for p in figure_checks.problems(fig, "vi")] == ["line_through_text"]
+    assert "51,0%" in found[0].detail and "gridline" not in found[0].detail
+
+
+def test_a_curve_through_a_boxed_label_is_still_found():
+    # The box would hide the letters' background but cut the curve: a stretch of data vanishes.
+    fig, ax = _curve_figure()
+    ax.text(2, 51, "51,0%", ha="center", va="center", zorder=3, bbox=dict(fc="white", alpha=1.0))
+    plotting.finish(fig, title="t", caption="c")
+    assert [p.kind for p in _line_kinds(fig)] == ["line_through_text"]
+
+
+def test_the_same_value_as_a_data_label_is_placed_off_the_curve():
+    fig, ax = _curve_figure()
+    plotting.data_label(ax, "51,0%", (2, 51), xytext=(0, 0))  # starts on the curve
+    plotting.finish(fig, title="t", caption="c")
+    assert figure_checks.problems(fig, "vi") == []
+
+
+def _gridline_figure():
+    """A figure whose y gridline at 40 runs through the digits "9,17" (written after finish,
+    so the layout cannot box it), as the issue saw it."""
+    fig, ax = _clean_figure()
+    assert 40 in ax.get_yticks()
+    return fig, ax
+
+
+def test_planted_gridline_through_unboxed_digits_is_found():
+    fig, ax = _gridline_figure()
+    ax.text(2.3, 40, "9,17", va="center")
+    found = _line_kinds(fig)
+    assert found and all("gridline" in p.detail for p in found)
+
+
+@pytest.mark.parametrize("zorder, alpha, found", [(3, 0.85, False),  # box above the gridline: hidden
+                                                  (0.1, 0.85, True),  # box drawn below the gridline
+                                                  (3, 0.3, True)])    # box too transparent
+def test_a_box_hides_a_gridline_only_when_opaque_and_drawn_above_it(zorder, alpha, found):
+    fig, ax = _gridline_figure()
+    ax.text(2.3, 40, "9,17", va="center", zorder=zorder, bbox=dict(fc="white", ec="none", alpha=alpha))
+    assert bool(_line_kinds(fig)) is found
+
+
+def test_the_layout_boxes_text_a_gridline_or_reference_line_runs_through():
+    i18n.set_language("vi")
+    fig, ax = plotting.new_figure()
+    ax.plot([1, 2, 3], [30, 44, 72])
+    ax.axhline(60, color="#666666", ls="--")
+    ax.text(2.3, 40, "9,17", va="center")  # on the y gridline at 40, off the curve
+    ax.text(1.1, 60, "mục tiêu 60%", va="center")  # on the reference line, off the curve
+    assert len({p.detail.split(" crossed")[0] for p in _line_kinds(fig)}) == 2  # both crossed before the layout
+    plotting.finish(fig, title="t", caption="c")
+    assert figure_checks.problems(fig, "vi") == []
+    assert all(t.get_bbox_patch() is not None for t in ax.texts)
+

@@ -5,6 +5,14 @@ overlap (title on subtitle, axis label on caption, a label on a tick label), tex
 leaves the canvas, text too small to read at the width the report pages show a figure,
 and, in a Vietnamese figure, a number written the English way (``15.4%``, ``0.09``:
 Vietnamese writes ``15,4%``, ``0,09`` and groups thousands with a point, ``310.903``).
+It also finds text inside the axes (data labels, annotations, notes) that a drawn line runs
+through (:func:`lines_through_text`). The rule, with its reasons, is in
+:mod:`analysis.reports.line_crossings`: any stroked ``Line2D`` or gridline crossing the
+text's glyph box counts; a gridline or a reference line across the axes is forgiven only
+when the text's own background box (at least 80% opaque) is drawn above it, and a data
+curve never is (a box over a curve hides a stretch of data). A gridline under unboxed
+digits counts although it is drawn below them: it shows between the glyphs and merges
+with a comma (``9,17`` read ``9.17``).
 ``tests/test_figure_checks.py`` runs it over every figure kind of every report in both
 languages (:mod:`analysis.reports.figure_gallery`) and shows that each check fails on a
 planted defect.
@@ -42,7 +50,8 @@ ENGLISH_NUMBER = re.compile(
 
 @dataclass(frozen=True)
 class Problem:
-    """One defect: what kind (``overlap``, ``outside``, ``english_number``) and where."""
+    """One defect: what kind (``overlap``, ``outside``, ``english_number``,
+    ``line_through_text`` ...) and where."""
 
     kind: str
     detail: str

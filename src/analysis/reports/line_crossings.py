@@ -97,9 +97,9 @@ def drawn_lines(ax) -> list[tuple[Line2D, object, str, bool]]:
     aids = (ax.get_xaxis_transform(), ax.get_yaxis_transform())
     out = [(ln, ln, _line_name(ln), ln.get_transform() in aids) for ln in ax.get_lines()]
     if ax.axison:
-        for name, axis in (("x", ax.xaxis), ("y", ax.yaxis)):
+        for name, axis in (("an x", ax.xaxis), ("a y", ax.yaxis)):
             if axis.get_visible():
-                out += [(tick.gridline, axis, f"an {name} gridline", True)
+                out += [(tick.gridline, axis, f"{name} gridline", True)
                         for tick in axis._update_ticks()]  # noqa: SLF001  (the ticks matplotlib draws)
     return [item for item in out if _stroked(item[0])]
 
