@@ -35,6 +35,10 @@ MIN_CHART_SHARE = 0.78
 #: The light background of data labels and of any in-axes text a gridline or reference line
 #: runs through (a gridline behind ``9,17`` would read as a decimal point).
 LABEL_BOX = dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.85)
+#: Labels are drawn above lines (2) and gridlines, under markers and, at equal zorder, under
+#: the axes' frame (spines are drawn after the axes' other artists): a box never hides the
+#: point it names or cuts the frame.
+LABEL_ZORDER = 2.5
 #: Where :func:`data_label` keeps each axes' labels until :func:`lay_out` moves them.
 _LABELS = "_p06_data_labels"
 
@@ -99,7 +103,7 @@ def data_label(ax, text: str, xy, **kwargs):
     kwargs.setdefault("fontsize", 8)
     kwargs.setdefault("va", "center")
     kwargs.setdefault("ha", "left" if offset[0] > 0 else ("right" if offset[0] < 0 else "center"))
-    kwargs.setdefault("zorder", 2.5)  # under the markers: a label never hides the point it names
+    kwargs.setdefault("zorder", LABEL_ZORDER)
     kwargs.setdefault("bbox", dict(LABEL_BOX))
     x, y = ax.xaxis.convert_units(xy[0]), ax.yaxis.convert_units(xy[1])
     label = ax.text(x, y, text, **kwargs)
@@ -182,12 +186,14 @@ def lay_out(fig, *, title: str, subtitle: str | None, caption: str) -> None:
 def box_crossed_texts(fig, renderer) -> int:
     """Give each in-axes text of ``fig`` without a background box, that a gridline or a
     reference line runs through, the data labels' light box (:data:`LABEL_BOX`, drawn above
-    the line); return how many texts got one. A data curve through a text is not boxed
-    away: the box would cut the curve (the label has to be placed off it)."""
+    the line and under the frame, :data:`LABEL_ZORDER`); return how many texts got one. A
+    data curve through a text is not boxed away: the box would cut the curve (the label has
+    to be placed off it)."""
     boxed = {id(c.text): c.text for c in line_crossings.crossings(fig, renderer, draw=False)
              if c.reading_aid and c.text.get_bbox_patch() is None}
     for text in boxed.values():
         text.set_bbox(dict(LABEL_BOX))
+        text.set_zorder(min(text.get_zorder(), LABEL_ZORDER))  # a text at the edge would cut the frame
     return len(boxed)
 
 

@@ -23,6 +23,10 @@ A crossing is accepted only when both hold:
   ties by insertion order; a gridline is drawn with its axis). The box hides the line
   behind the letters.
 
+A gridline on the axes' frame is drawn under the spine and is not a line of its own. A line
+is not drawn where an opaque patch drawn after it (a bar) covers the whole text
+box, so a bar's value written on the bar is not crossed by the gridline the bar hides.
+
 A data line (a curve, a period bar, a tick drawn with ``plot``) through a text is a defect
 even under an opaque box: the box cuts the curve, so a stretch of data disappears and the
 label seems to sit on a curve it does not name (the growth fan's curves vanished under the
@@ -40,6 +44,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from operator import attrgetter
 
+import numpy as np
 from matplotlib import colors as mcolors
 from matplotlib.axes import Axes
 from matplotlib.figure import SubFigure
@@ -100,8 +105,19 @@ def drawn_lines(ax) -> list[tuple[Line2D, object, str, bool]]:
         for name, axis in (("an x", ax.xaxis), ("a y", ax.yaxis)):
             if axis.get_visible():
                 out += [(tick.gridline, axis, f"{name} gridline", True)
-                        for tick in axis._update_ticks()]  # noqa: SLF001  (the ticks matplotlib draws)
+                        for tick in axis._update_ticks()  # noqa: SLF001  (the ticks matplotlib draws)
+                        if not _on_the_frame(ax, tick.gridline)]
     return [item for item in out if _stroked(item[0])]
+
+
+def _on_the_frame(ax, gridline: Line2D) -> bool:
+    """True when ``gridline`` lies on a drawn spine of ``ax`` (the first or last tick at the
+    axes' edge): the spine is drawn over it, so it does not show as a line of its own."""
+    ends = gridline.get_transform().transform(gridline.get_xydata())
+    frame = ax.bbox
+    edges = {"left": (0, frame.x0), "right": (0, frame.x1), "bottom": (1, frame.y0), "top": (1, frame.y1)}
+    return any(ax.axison and spine.get_visible() and np.allclose(ends[:, k], at, atol=1.0)
+               for name, spine in ax.spines.items() if name in edges for k, at in [edges[name]])
 
 
 def _stroked(line: Line2D) -> bool:
@@ -124,6 +140,19 @@ def _hidden_by_box(text: Text, line_drawn_by, order: dict) -> bool:
     patch = text.get_bbox_patch()
     return (patch is not None and patch.get_visible() and patch.get_facecolor()[3] >= OPAQUE_ALPHA
             and order.get(id(text), ()) > order.get(id(line_drawn_by), ()))
+
+
+def _opaque_patches(every, renderer, order) -> list[tuple[tuple, Bbox]]:
+    """Return ``(draw key, display box)`` of each opaque patch of the axes ``every`` (a bar)."""
+    return [(order.get(id(p), ()), p.get_window_extent(renderer)) for ax in every for p in ax.patches
+            if p.get_visible() and p.get_fill() and p.get_facecolor()[3] >= OPAQUE_ALPHA]
+
+
+def _under_a_patch(box: Bbox, line_key: tuple, covers) -> bool:
+    """True when an opaque patch drawn after the line covers the whole of ``box``: the line
+    does not show there (a gridline behind a bar and the bar's value written on it)."""
+    return any(key > line_key and cover.x0 <= box.x0 and box.x1 <= cover.x1 and cover.y0 <= box.y0
+               and box.y1 <= cover.y1 for key, cover in covers)
 
 
 def crosses(line: Line2D, box: Bbox, dpi: float) -> bool:
@@ -151,6 +180,7 @@ def crossings(fig, renderer, tolerance_px: float = 1.0, *, draw: bool = True) ->
     order = draw_order(fig)
     every = _every_axes(fig)
     lines = [item for ax in every for item in drawn_lines(ax)]
+    covers = _opaque_patches(every, renderer, order)
     out = []
     for ax in every:
         for text in _in_axes_texts(ax):
@@ -158,6 +188,7 @@ def crossings(fig, renderer, tolerance_px: float = 1.0, *, draw: bool = True) ->
             if box.width <= 0 or box.height <= 0:
                 continue
             for line, drawn_by, what, aid in lines:
-                if crosses(line, box, fig.dpi) and not (aid and _hidden_by_box(text, drawn_by, order)):
+                if (crosses(line, box, fig.dpi) and not (aid and _hidden_by_box(text, drawn_by, order))
+                        and not _under_a_patch(box, order.get(id(drawn_by), ()), covers)):
                     out.append(Crossing(text, what, aid))
     return list(dict.fromkeys(out))  # one per text and kind of line (ten gridlines: once)
