@@ -2,6 +2,7 @@
 overlap, no text leaves the canvas, no English-style number on a Vietnamese figure, no line
 runs through a label. Each check is first shown to fail on a planted defect."""
 
+import matplotlib.pyplot as plt
 import pytest
 
 from analysis import i18n
@@ -13,6 +14,7 @@ from analysis.reports.figure_gallery import draw_all
 def _english_after():
     yield
     i18n.set_language("en")
+    plt.close("all")
 
 
 def _clean_figure(title="Nghệ An: tỷ lệ hồ sơ trực tuyến", subtitle="năm 2026"):
@@ -190,4 +192,16 @@ def test_the_layout_boxes_text_a_gridline_or_reference_line_runs_through():
     plotting.finish(fig, title="t", caption="c")
     assert figure_checks.problems(fig, "vi") == []
     assert all(t.get_bbox_patch() is not None for t in ax.texts)
+
+
+
+@pytest.mark.parametrize("alpha, found", [(1.0, False), (0.3, True)])
+def test_a_value_written_on_an_opaque_bar_is_not_crossed_by_the_gridline_the_bar_hides(alpha, found):
+    i18n.set_language("vi")
+    fig, ax = plotting.new_figure()
+    ax.barh([0, 1], [1648, 900], height=0.6, color="#E69F00", alpha=alpha)
+    ax.set_xlim(0, 2000)
+    plotting.finish(fig, title="t", caption="c")
+    ax.text(1000, 0, "1.648", ha="center", va="center")  # on the x gridline at 1.000, on the bar
+    assert bool(_line_kinds(fig)) is found
 

@@ -23,8 +23,7 @@ A crossing is accepted only when both hold:
   ties by insertion order; a gridline is drawn with its axis). The box hides the line
   behind the letters.
 
-A gridline on the axes' frame is drawn under the spine and is not a line of its own. A line
-is not drawn where an opaque patch drawn after it (a bar) covers the whole text
+A line is not drawn where an opaque patch drawn after it (a bar) covers the whole text
 box, so a bar's value written on the bar is not crossed by the gridline the bar hides.
 
 A data line (a curve, a period bar, a tick drawn with ``plot``) through a text is a defect
@@ -44,7 +43,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from operator import attrgetter
 
-import numpy as np
 from matplotlib import colors as mcolors
 from matplotlib.axes import Axes
 from matplotlib.figure import SubFigure
@@ -105,19 +103,8 @@ def drawn_lines(ax) -> list[tuple[Line2D, object, str, bool]]:
         for name, axis in (("an x", ax.xaxis), ("a y", ax.yaxis)):
             if axis.get_visible():
                 out += [(tick.gridline, axis, f"{name} gridline", True)
-                        for tick in axis._update_ticks()  # noqa: SLF001  (the ticks matplotlib draws)
-                        if not _on_the_frame(ax, tick.gridline)]
+                        for tick in axis._update_ticks()]  # noqa: SLF001  (the ticks matplotlib draws)
     return [item for item in out if _stroked(item[0])]
-
-
-def _on_the_frame(ax, gridline: Line2D) -> bool:
-    """True when ``gridline`` lies on a drawn spine of ``ax`` (the first or last tick at the
-    axes' edge): the spine is drawn over it, so it does not show as a line of its own."""
-    ends = gridline.get_transform().transform(gridline.get_xydata())
-    frame = ax.bbox
-    edges = {"left": (0, frame.x0), "right": (0, frame.x1), "bottom": (1, frame.y0), "top": (1, frame.y1)}
-    return any(ax.axison and spine.get_visible() and np.allclose(ends[:, k], at, atol=1.0)
-               for name, spine in ax.spines.items() if name in edges for k, at in [edges[name]])
 
 
 def _stroked(line: Line2D) -> bool:
