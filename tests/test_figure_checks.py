@@ -205,3 +205,14 @@ def test_a_value_written_on_an_opaque_bar_is_not_crossed_by_the_gridline_the_bar
     ax.text(1000, 0, "1.648", ha="center", va="center")  # on the x gridline at 1.000, on the bar
     assert bool(_line_kinds(fig)) is found
 
+
+
+def test_a_label_in_a_gap_of_the_line_is_not_crossed():
+    i18n.set_language("vi")
+    fig, ax = plotting.new_figure()
+    ax.plot([1, 2, float("nan"), 4, 5], [10, 20, float("nan"), 40, 50])  # no line between 2 and 4
+    plotting.finish(fig, title="t", caption="c")
+    gap = ax.text(3, 30, "30,0", ha="center", va="center", bbox=dict(fc="white", ec="none"))
+    assert _line_kinds(fig) == []
+    gap.set_position((4.5, 45))  # on the drawn part
+    assert [p.kind for p in _line_kinds(fig)] == ["line_through_text"]

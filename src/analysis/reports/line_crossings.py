@@ -11,7 +11,7 @@ Geometry is matplotlib's own, in display pixels on the renderer savefig uses: th
 glyph box (``Text.get_window_extent``, without its background box) shrunk by the checks'
 tolerance, widened by half the line's width, cut to the line's clip box (a curve clipped
 away at the axes edge is not drawn), tested with ``Path.intersects_bbox`` against the line's
-path transformed to display pixels (steps included, as drawn).
+path transformed to display pixels (steps included, as drawn; a NaN breaks the line).
 
 A crossing is accepted only when both hold:
 
@@ -31,6 +31,10 @@ even under an opaque box: the box cuts the curve, so a stretch of data disappear
 label seems to sit on a curve it does not name (the growth fan's curves vanished under the
 "33.7% (67,088/198,845)" label). Such a label must be placed off the line.
 
+The layout applies the same rule when it places text (:func:`analysis.reports.figure_layout.lay_out`):
+an unboxed text a gridline or reference line runs through gets the data labels' light box,
+and a data label a curve runs through is moved off it (:mod:`analysis.reports.label_clearance`).
+
 A gridline is drawn below text (seaborn's ``axes.axisbelow``), but "below" does not save
 unboxed text: a 1 px grey line running through the digits shows between the glyphs and,
 at the baseline, merges with a comma's tail, so ``9,17`` reads ``9.17``. Only a box hides it.
@@ -43,10 +47,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from operator import attrgetter
 
+import numpy as np
 from matplotlib import colors as mcolors
 from matplotlib.axes import Axes
 from matplotlib.figure import SubFigure
 from matplotlib.lines import Line2D
+from matplotlib.path import Path
 from matplotlib.text import Text
 from matplotlib.transforms import Bbox
 
@@ -151,8 +157,16 @@ def crosses(line: Line2D, box: Bbox, dpi: float) -> bool:
         box = Bbox.intersection(box, clip)
         if box is None or box.width <= 0 or box.height <= 0:
             return False
-    path = line.get_transform().transform_path(line.get_path())
-    return path.intersects_bbox(box, filled=False)
+    xy = line.get_transform().transform(line.get_path().vertices)
+    return any(Path(piece).intersects_bbox(box, filled=False) for piece in _drawn_pieces(xy))
+
+
+def _drawn_pieces(xy: np.ndarray) -> list[np.ndarray]:
+    """Return the runs of ``xy`` (n x 2) between non-finite points, each of two points or more:
+    matplotlib draws no line across a NaN (``Path.intersects_bbox`` would join the runs)."""
+    runs = np.split(xy, np.flatnonzero(~np.isfinite(xy).all(axis=1)))
+    runs = [run[np.isfinite(run).all(axis=1)] for run in runs]  # each run but the first starts at its NaN
+    return [run for run in runs if len(run) > 1]
 
 
 def crossings(fig, renderer, tolerance_px: float = 1.0, *, draw: bool = True) -> list[Crossing]:
