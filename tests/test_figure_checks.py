@@ -216,3 +216,14 @@ def test_a_label_in_a_gap_of_the_line_is_not_crossed():
     assert _line_kinds(fig) == []
     gap.set_position((4.5, 45))  # on the drawn part
     assert [p.kind for p in _line_kinds(fig)] == ["line_through_text"]
+
+
+def test_an_interval_bar_through_a_label_is_found():
+    i18n.set_language("vi")
+    fig, ax = plotting.new_figure()
+    ax.errorbar([1, 2, 3], [30, 44, 72], yerr=[[8, 8, 8], [8, 8, 8]], fmt="o")  # bars, no joining line
+    plotting.finish(fig, title="t", caption="c")
+    label = ax.text(2, 48, "44,0", ha="center", va="center", zorder=3, bbox=dict(fc="white", ec="none"))
+    assert [p.detail for p in _line_kinds(fig)] == ["'44,0' crossed by a drawn line"]  # the bar, boxed or not
+    label.set_position((2.5, 58))  # between the points: no bar there (and the gridlines are boxed away)
+    assert _line_kinds(fig) == []

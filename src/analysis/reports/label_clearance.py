@@ -28,7 +28,7 @@ MARKER_PX = 5.0
 
 
 def _data_curves(ax) -> list:
-    return [line for line, _by, _what, aid in line_crossings.drawn_lines(ax) if not aid]
+    return [stroke for stroke in line_crossings.strokes(ax) if not stroke.aid]
 
 
 def _markers(ax) -> np.ndarray:
@@ -38,11 +38,11 @@ def _markers(ax) -> np.ndarray:
     return np.vstack(pts) if pts else np.empty((0, 2))
 
 
-def _free(box, curves, others, markers, inside, dpi) -> bool:
+def _free(box, curves, others, markers, inside) -> bool:
     """True when ``box`` (display) lies inside ``inside``, off every curve, other box and marker."""
     if not (inside.x0 <= box.x0 and box.x1 <= inside.x1 and inside.y0 <= box.y0 and box.y1 <= inside.y1):
         return False
-    if any(line_crossings.crosses(line, box, dpi) for line in curves):
+    if any(line_crossings.crosses(line, box) for line in curves):
         return False
     if any(box.overlaps(other) for other in others):
         return False
@@ -77,14 +77,14 @@ def clear_of_curves(ax, labels: list[Text], renderer, tolerance_px: float = 1.0)
     moved = 0
     for label in labels:
         box = Text.get_window_extent(label, renderer).padded(-tolerance_px)
-        if not any(line_crossings.crosses(line, box, dpi) for line in curves):
+        if not any(line_crossings.crosses(line, box) for line in curves):
             continue
         others = [Text.get_window_extent(t, renderer) for t in ax.texts if t is not label and t.get_visible()]
         if ax.get_legend() is not None and ax.get_legend().get_visible():
             others.append(ax.get_legend().get_window_extent(renderer))
         x0, y0, _offset = label._p06_anchor  # noqa: SLF001  (the point the label names, set by data_label)
         for dx, dy in _candidates(box, ax.transData.transform((x0, y0)), dpi):
-            if _free(box.translated(dx, dy), curves, others, markers, inside, dpi):
+            if _free(box.translated(dx, dy), curves, others, markers, inside):
                 x, y = ax.transData.transform(label.get_position())
                 label.set_position(tuple(ax.transData.inverted().transform((x + dx, y + dy))))
                 moved += 1

@@ -3,7 +3,8 @@
 :func:`crossings` returns each in-axes text (data labels, annotations, notes written with
 ``ax.text`` in data or axes coordinates) whose box a drawn line crosses: a ``Line2D`` with a
 visible line style (curves of a fan, reference lines from ``axhline``/``axvline``, a period
-bar drawn as a thick line) or a gridline matplotlib draws. Titles, tick labels, axis labels
+bar drawn as a thick line), a segment of a line collection (the interval bars of
+``errorbar``, ``hlines``) or a gridline matplotlib draws. Titles, tick labels, axis labels
 and legend text are not in-axes text; the diagonal SIMULATED stamp is figure text and is
 meant to lie across everything. Markers, filled bands, arrows and spines are not lines here.
 
@@ -50,6 +51,7 @@ from operator import attrgetter
 import numpy as np
 from matplotlib import colors as mcolors
 from matplotlib.axes import Axes
+from matplotlib.collections import LineCollection
 from matplotlib.figure import SubFigure
 from matplotlib.lines import Line2D
 from matplotlib.path import Path
@@ -99,18 +101,63 @@ def _every_axes(fig) -> list:
     return out
 
 
-def drawn_lines(ax) -> list[tuple[Line2D, object, str, bool]]:
-    """Return ``(line, artist drawn with, what, reading aid)`` for each line ``ax`` draws with
-    a visible stroke: its Line2D artists (a reference line across the axes is a reading aid),
-    and the gridlines of the ticks it draws (drawn with their axis)."""
+@dataclass(frozen=True, eq=False)
+class Stroke:
+    """One drawn line in display pixels: its unbroken runs of vertices, half its width, the
+    box it is clipped to, the artist it is drawn with (for the draw order), what to call it,
+    and whether it is a reading aid (gridline, reference line)."""
+
+    pieces: tuple
+    half_px: float
+    clip: Bbox | None
+    drawn_by: object
+    what: str
+    aid: bool
+
+
+def strokes(ax) -> list[Stroke]:
+    """Return each line ``ax`` draws with a visible stroke: its Line2D artists (a reference
+    line across the axes is a reading aid), the segments of its line collections (the
+    interval bars of ``errorbar``, ``hlines``), and the gridlines of the ticks it draws."""
+    dpi = ax.figure.dpi
     aids = (ax.get_xaxis_transform(), ax.get_yaxis_transform())
-    out = [(ln, ln, _line_name(ln), ln.get_transform() in aids) for ln in ax.get_lines()]
+    out = [_line_stroke(ln, ln, _line_name(ln), ln.get_transform() in aids, dpi)
+           for ln in ax.get_lines() if _stroked(ln)]
+    for coll in ax.collections:
+        if isinstance(coll, LineCollection) and coll.get_visible():
+            out += _collection_strokes(coll, dpi)
     if ax.axison:
         for name, axis in (("an x", ax.xaxis), ("a y", ax.yaxis)):
             if axis.get_visible():
-                out += [(tick.gridline, axis, f"{name} gridline", True)
-                        for tick in axis._update_ticks()]  # noqa: SLF001  (the ticks matplotlib draws)
-    return [item for item in out if _stroked(item[0])]
+                out += [_line_stroke(tick.gridline, axis, f"{name} gridline", True, dpi)
+                        for tick in axis._update_ticks()  # noqa: SLF001  (the ticks matplotlib draws)
+                        if _stroked(tick.gridline)]
+    return [s for s in out if s.pieces]
+
+
+def _line_stroke(line: Line2D, drawn_by, what: str, aid: bool, dpi: float) -> Stroke:
+    xy = line.get_transform().transform(line.get_path().vertices)
+    return Stroke(tuple(_drawn_pieces(xy)), line.get_linewidth() * dpi / 72.0 / 2, _clip_of(line), drawn_by,
+                  what, aid)
+
+
+def _collection_strokes(coll: LineCollection, dpi: float) -> list[Stroke]:
+    """Return one stroke per segment of ``coll`` drawn with a visible width and colour."""
+    widths, colours = coll.get_linewidths(), coll.get_edgecolors()
+    if not len(widths) or not len(colours):
+        return []
+    out = []
+    for i, path in enumerate(coll.get_paths()):
+        width, colour = widths[i % len(widths)], colours[i % len(colours)]
+        if width > 0 and colour[3] > 0:
+            xy = coll.get_transform().transform(path.vertices)
+            out.append(Stroke(tuple(_drawn_pieces(xy)), width * dpi / 72.0 / 2, _clip_of(coll), coll,
+                              _line_name(coll), False))
+    return out
+
+
+def _clip_of(artist) -> Bbox | None:
+    return artist.get_clip_box() if artist.get_clip_on() else None
 
 
 def _stroked(line: Line2D) -> bool:
@@ -119,8 +166,8 @@ def _stroked(line: Line2D) -> bool:
             and mcolors.to_rgba(line.get_color(), line.get_alpha())[3] > 0)
 
 
-def _line_name(line: Line2D) -> str:
-    label = line.get_label()
+def _line_name(artist) -> str:
+    label = artist.get_label()
     return f"the line {label!r}" if label and not label.startswith("_") else "a drawn line"
 
 
@@ -148,17 +195,14 @@ def _under_a_patch(box: Bbox, line_key: tuple, covers) -> bool:
                and box.y1 <= cover.y1 for key, cover in covers)
 
 
-def crosses(line: Line2D, box: Bbox, dpi: float) -> bool:
-    """True when ``line``, as drawn, runs through ``box`` (display pixels)."""
-    half = line.get_linewidth() * dpi / 72.0 / 2
-    box = box.padded(half)
-    clip = line.get_clip_box() if line.get_clip_on() else None
-    if clip is not None:
-        box = Bbox.intersection(box, clip)
+def crosses(stroke: Stroke, box: Bbox) -> bool:
+    """True when ``stroke``, as drawn, runs through ``box`` (display pixels)."""
+    box = box.padded(stroke.half_px)
+    if stroke.clip is not None:
+        box = Bbox.intersection(box, stroke.clip)
         if box is None or box.width <= 0 or box.height <= 0:
             return False
-    xy = line.get_transform().transform(line.get_path().vertices)
-    return any(Path(piece).intersects_bbox(box, filled=False) for piece in _drawn_pieces(xy))
+    return any(Path(piece).intersects_bbox(box, filled=False) for piece in stroke.pieces)
 
 
 def _drawn_pieces(xy: np.ndarray) -> list[np.ndarray]:
@@ -180,7 +224,7 @@ def crossings(fig, renderer, tolerance_px: float = 1.0, *, draw: bool = True) ->
         fig.draw(renderer)
     order = draw_order(fig)
     every = _every_axes(fig)
-    lines = [item for ax in every for item in drawn_lines(ax)]
+    lines = [stroke for ax in every for stroke in strokes(ax)]
     covers = _opaque_patches(every, renderer, order)
     out = []
     for ax in every:
@@ -188,8 +232,8 @@ def crossings(fig, renderer, tolerance_px: float = 1.0, *, draw: bool = True) ->
             box = Text.get_window_extent(text, renderer).padded(-tolerance_px)
             if box.width <= 0 or box.height <= 0:
                 continue
-            for line, drawn_by, what, aid in lines:
-                if (crosses(line, box, fig.dpi) and not (aid and _hidden_by_box(text, drawn_by, order))
-                        and not _under_a_patch(box, order.get(id(drawn_by), ()), covers)):
-                    out.append(Crossing(text, what, aid))
+            for line in lines:
+                if (crosses(line, box) and not (line.aid and _hidden_by_box(text, line.drawn_by, order))
+                        and not _under_a_patch(box, order.get(id(line.drawn_by), ()), covers)):
+                    out.append(Crossing(text, line.what, line.aid))
     return list(dict.fromkeys(out))  # one per text and kind of line (ten gridlines: once)
