@@ -34,7 +34,7 @@ CAPTION_SIZE = 8.5
 MIN_CHART_SHARE = 0.78
 #: The light background of data labels and of any in-axes text a gridline or reference line
 #: runs through (a gridline behind ``9,17`` would read as a decimal point).
-LABEL_BOX = dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.85)
+LABEL_BOX = dict(boxstyle="round,pad=0.05", fc="white", ec="none", alpha=0.85)
 #: Labels are drawn above lines (2) and gridlines, under markers and, at equal zorder, under
 #: the axes' frame (spines are drawn after the axes' other artists): a box never hides the
 #: point it names or cuts the frame.

@@ -7,7 +7,8 @@ with its background box over a curve hides a stretch of data, so after adjustTex
 :func:`clear_of_curves` checks each data label with the figure checks' own geometry
 (:mod:`analysis.reports.line_crossings`) and, when a data curve still runs through it, moves
 it to the free position nearest its point: inside the axes, off every data curve,
-off the other labels, texts and the legend, and off the plotted markers. A label for which no such
+off the other labels, texts and the legend, off the plotted markers, and nearer its own
+point than any other marker. A label for which no such
 position exists within :data:`MAX_RADIUS_PT` stays where adjustText put it (and the
 figure check reports it).
 """
@@ -17,38 +18,58 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.collections import PathCollection
 from matplotlib.text import Text
+from matplotlib.transforms import Bbox
 
 from analysis.reports import line_crossings
 
 #: How far from its point (points) a label's box may be placed, on a grid of this step (pixels).
-MAX_RADIUS_PT = 40.0
+MAX_RADIUS_PT = 50.0
 STEP_PX = 3.0
-#: A label keeps this far (display pixels) from a marker's centre: about a marker's radius.
-MARKER_PX = 5.0
 
 
 def _data_curves(ax) -> list:
     return [stroke for stroke in line_crossings.strokes(ax) if not stroke.aid]
 
 
-def _markers(ax) -> np.ndarray:
-    """Return the display positions of the scatter markers of ``ax`` (n x 2)."""
-    pts = [c.get_offset_transform().transform(c.get_offsets()) for c in ax.collections
-           if isinstance(c, PathCollection) and c.get_visible() and len(c.get_offsets())]
-    return np.vstack(pts) if pts else np.empty((0, 2))
+def _markers(ax) -> list[Bbox]:
+    """Return the display box of each scatter marker of ``ax`` (its size is an area in points²)."""
+    scale = ax.figure.dpi / 72.0
+    out = []
+    for c in ax.collections:
+        if isinstance(c, PathCollection) and c.get_visible() and len(c.get_offsets()):
+            sizes = c.get_sizes() if len(c.get_sizes()) else [36.0]
+            for i, (x, y) in enumerate(c.get_offset_transform().transform(c.get_offsets())):
+                r = np.sqrt(sizes[i % len(sizes)]) / 2 * scale
+                out.append(Bbox([[x - r, y - r], [x + r, y + r]]))
+    return out
 
 
-def _free(box, curves, others, markers, inside) -> bool:
-    """True when ``box`` (display) lies inside ``inside``, off every curve, other box and marker."""
+def _obstacles(ax, label: Text, renderer) -> list[Bbox]:
+    """Return what ``label`` must not cover: the other texts (with their background boxes and
+    annotation arrows), the legend and the markers."""
+    out = [Bbox.union([line_crossings.footprint(t, renderer), t.get_window_extent(renderer)])
+           for t in ax.texts if t is not label and t.get_visible()]
+    if ax.get_legend() is not None and ax.get_legend().get_visible():
+        out.append(ax.get_legend().get_window_extent(renderer))
+    return out + _markers(ax)
+
+
+def _free(box, curves, obstacles, inside) -> bool:
+    """True when ``box`` (display) lies inside ``inside``, off every curve and obstacle."""
     if not (inside.x0 <= box.x0 and box.x1 <= inside.x1 and inside.y0 <= box.y0 and box.y1 <= inside.y1):
         return False
-    if any(line_crossings.crosses(line, box) for line in curves):
-        return False
-    if any(box.overlaps(other) for other in others):
-        return False
-    near = box.padded(MARKER_PX)
-    return not ((markers[:, 0] > near.x0) & (markers[:, 0] < near.x1)
-                & (markers[:, 1] > near.y0) & (markers[:, 1] < near.y1)).any()
+    return not any(box.overlaps(o) for o in obstacles) and not any(line_crossings.crosses(c, box) for c in curves)
+
+
+def _gap(box: Bbox, x: float, y: float) -> float:
+    return float(np.hypot(max(0.0, box.x0 - x, x - box.x1), max(0.0, box.y0 - y, y - box.y1)))
+
+
+def _nearest_is_own(box: Bbox, point, rivals: list[Bbox]) -> bool:
+    """True when no other marker is nearer ``box`` than the label's own ``point``: a reader
+    takes a label for the point beside it (on the fan it once sat by the wrong figure)."""
+    own = _gap(box, *point)
+    return all(_gap(box, m.x0 + m.width / 2, m.y0 + m.height / 2) > own for m in rivals)
 
 
 def _candidates(box, point, dpi: float) -> np.ndarray:
@@ -72,19 +93,19 @@ def clear_of_curves(ax, labels: list[Text], renderer, tolerance_px: float = 1.0)
     if not curves:
         return 0
     dpi = ax.figure.dpi
-    markers = _markers(ax)
     inside = ax.get_window_extent(renderer)
     moved = 0
     for label in labels:
-        box = Text.get_window_extent(label, renderer).padded(-tolerance_px)
+        box = line_crossings.footprint(label, renderer).padded(-tolerance_px)
         if not any(line_crossings.crosses(line, box) for line in curves):
             continue
-        others = [Text.get_window_extent(t, renderer) for t in ax.texts if t is not label and t.get_visible()]
-        if ax.get_legend() is not None and ax.get_legend().get_visible():
-            others.append(ax.get_legend().get_window_extent(renderer))
+        obstacles = _obstacles(ax, label, renderer)
         x0, y0, _offset = label._p06_anchor  # noqa: SLF001  (the point the label names, set by data_label)
-        for dx, dy in _candidates(box, ax.transData.transform((x0, y0)), dpi):
-            if _free(box.translated(dx, dy), curves, others, markers, inside):
+        point = ax.transData.transform((x0, y0))
+        rivals = [m for m in _markers(ax) if not m.contains(*point)]
+        for dx, dy in _candidates(box, point, dpi):
+            moved_box = box.translated(dx, dy)
+            if _free(moved_box, curves, obstacles, inside) and _nearest_is_own(moved_box, point, rivals):
                 x, y = ax.transData.transform(label.get_position())
                 label.set_position(tuple(ax.transData.inverted().transform((x + dx, y + dy))))
                 moved += 1

@@ -9,9 +9,10 @@ and legend text are not in-axes text; the diagonal SIMULATED stamp is figure tex
 meant to lie across everything. Markers, filled bands, arrows and spines are not lines here.
 
 Geometry is matplotlib's own, in display pixels on the renderer savefig uses: the text's
-glyph box (``Text.get_window_extent``, without its background box) shrunk by the checks'
-tolerance, widened by half the line's width, cut to the line's clip box (a curve clipped
-away at the axes edge is not drawn), tested with ``Path.intersects_bbox`` against the line's
+glyph box (``Text.get_window_extent``; for a data line, together with the text's background
+box, which hides a curve passing just beside the letters) shrunk by the checks' tolerance,
+widened by half the line's width, cut to the line's clip box (a curve clipped away at the
+axes edge is not drawn), tested with ``Path.intersects_bbox`` against the line's
 path transformed to display pixels (steps included, as drawn; a NaN breaks the line).
 
 A crossing is accepted only when both hold:
@@ -195,6 +196,17 @@ def _under_a_patch(box: Bbox, line_key: tuple, covers) -> bool:
                and box.y1 <= cover.y1 for key, cover in covers)
 
 
+def footprint(text: Text, renderer) -> Bbox:
+    """Return what ``text`` covers in display pixels: its background box when it has a
+    visible one (which hides a curve passing just beside the letters), else its glyph box."""
+    patch = text.get_bbox_patch()
+    glyphs = Text.get_window_extent(text, renderer)
+    if patch is None or not patch.get_visible():
+        return glyphs
+    text.update_bbox_position_size(renderer)  # the box follows a text moved since the last draw
+    return Bbox.union([glyphs, patch.get_window_extent(renderer)])
+
+
 def crosses(stroke: Stroke, box: Bbox) -> bool:
     """True when ``stroke``, as drawn, runs through ``box`` (display pixels)."""
     box = box.padded(stroke.half_px)
@@ -229,10 +241,12 @@ def crossings(fig, renderer, tolerance_px: float = 1.0, *, draw: bool = True) ->
     out = []
     for ax in every:
         for text in _in_axes_texts(ax):
-            box = Text.get_window_extent(text, renderer).padded(-tolerance_px)
-            if box.width <= 0 or box.height <= 0:
+            glyphs = Text.get_window_extent(text, renderer).padded(-tolerance_px)
+            if glyphs.width <= 0 or glyphs.height <= 0:
                 continue
+            covered = footprint(text, renderer).padded(-tolerance_px)
             for line in lines:
+                box = glyphs if line.aid else covered
                 if (crosses(line, box) and not (line.aid and _hidden_by_box(text, line.drawn_by, order))
                         and not _under_a_patch(box, order.get(id(line.drawn_by), ()), covers)):
                     out.append(Crossing(text, line.what, line.aid))
