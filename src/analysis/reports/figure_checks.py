@@ -167,18 +167,20 @@ def repeated_ticks(fig) -> list[Problem]:
     return out
 
 
-def lines_through_text(fig) -> list[Problem]:
+def lines_through_text(fig, *, drawn: bool = False) -> list[Problem]:
     """Return one problem per in-axes text of ``fig`` (data label, annotation, note) crossed by
     a drawn line or gridline that its own background box does not hide (see
-    :mod:`analysis.reports.line_crossings` for the rule)."""
+    :mod:`analysis.reports.line_crossings` for the rule). ``drawn``: the caller has just drawn
+    the figure on its Agg renderer (saves a draw)."""
     renderer = figure_layout.renderer_of(fig)
     return [Problem("line_through_text", f"{_short(c.text.get_text())!r} crossed by {c.line}")
-            for c in line_crossings.crossings(fig, renderer, TOLERANCE_PX)]
+            for c in line_crossings.crossings(fig, renderer, TOLERANCE_PX, draw=not drawn)]
 
 
 def problems(fig, lang: str) -> list[Problem]:
     """Return every problem of ``fig`` drawn in ``lang`` (empty when it reads cleanly)."""
-    out = overlaps(fig) + outside(fig) + too_small(fig) + repeated_ticks(fig) + lines_through_text(fig)
+    out = overlaps(fig) + outside(fig) + too_small(fig) + repeated_ticks(fig)
+    out += lines_through_text(fig, drawn=True)  # repeated_ticks has just drawn it
     if lang == "vi":
         out += english_numbers(fig)
     return out
