@@ -6,11 +6,10 @@ a label: on the growth fan two curves crossed the label of the point they meet a
 with its background box over a curve hides a stretch of data, so after adjustText
 :func:`clear_of_curves` checks each data label with the figure checks' own geometry
 (:mod:`analysis.reports.line_crossings`) and, when a data curve still runs through it, moves
-it to the free position nearest its point: inside the axes, off every data curve,
-off the other labels, texts and the legend, off the plotted markers, and nearer its own
-point than any other marker. A label for which no such
-position exists within :data:`MAX_RADIUS_PT` stays where adjustText put it (and the
-figure check reports it).
+it to the free position nearest its point: inside the axes, off every data curve, off the
+other labels, texts and the legend, off the plotted markers, and nearer its own point than
+any other marker. A label for which no such position exists within :data:`MAX_RADIUS_PT`
+stays where adjustText put it (and the figure check reports it).
 """
 
 from __future__ import annotations
@@ -76,8 +75,9 @@ def _candidates(box, point, dpi: float) -> np.ndarray:
     """Return display offsets (n x 2) moving ``box`` around ``point``, the placements whose
     box comes nearest to the point first (a label reads as naming the point beside it)."""
     reach = MAX_RADIUS_PT * dpi / 72.0
-    steps = np.arange(-reach - box.width, reach + box.width + STEP_PX, STEP_PX)
-    dx, dy = (a.ravel() for a in np.meshgrid(steps, np.arange(-reach - box.height, reach + box.height + STEP_PX, STEP_PX)))
+    across = np.arange(-reach - box.width, reach + box.width + STEP_PX, STEP_PX)
+    up = np.arange(-reach - box.height, reach + box.height + STEP_PX, STEP_PX)
+    dx, dy = (a.ravel() for a in np.meshgrid(across, up))
     gap_x = np.maximum(0, np.maximum(box.x0 + dx - point[0], point[0] - (box.x1 + dx)))
     gap_y = np.maximum(0, np.maximum(box.y0 + dy - point[1], point[1] - (box.y1 + dy)))
     gap = np.hypot(gap_x, gap_y)
@@ -88,7 +88,7 @@ def _candidates(box, point, dpi: float) -> np.ndarray:
 
 def clear_of_curves(ax, labels: list[Text], renderer, tolerance_px: float = 1.0) -> int:
     """Move each label of ``labels`` (data labels on ``ax``) that a data curve runs through
-    to the nearest free position around where it stands; return how many were moved."""
+    to the free position nearest the point it names; return how many were moved."""
     curves = _data_curves(ax)
     if not curves:
         return 0
