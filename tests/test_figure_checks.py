@@ -1,7 +1,8 @@
 """Every figure of every report, in both languages, reads cleanly: no two text boxes
-overlap, no text leaves the canvas, no English-style number on a Vietnamese figure. Each
-check is first shown to fail on a planted defect."""
+overlap, no text leaves the canvas, no English-style number on a Vietnamese figure, no line
+runs through a label. Each check is first shown to fail on a planted defect."""
 
+import matplotlib.pyplot as plt
 import pytest
 
 from analysis import i18n
@@ -13,6 +14,7 @@ from analysis.reports.figure_gallery import draw_all
 def _english_after():
     yield
     i18n.set_language("en")
+    plt.close("all")
 
 
 def _clean_figure(title="Nghệ An: tỷ lệ hồ sơ trực tuyến", subtitle="năm 2026"):
@@ -121,7 +123,8 @@ def test_every_figure_of_every_report_reads_cleanly(lang):
 
 def test_planted_tiny_text_is_found():
     fig, ax = _clean_figure()
-    ax.text(2, 40, "nguồn: chú thích rất nhỏ", fontsize=5)
+    # On a light box above the gridlines (a gridline through it would be a second problem).
+    ax.text(2, 40, "nguồn: chú thích rất nhỏ", fontsize=5, bbox=dict(fc="white", ec="none"))
     assert [p.kind for p in figure_checks.problems(fig, "vi")] == ["too_small"]
 
 
@@ -147,3 +150,111 @@ def test_the_figures_of_a_held_monthly_history_read_cleanly(tmp_path, lang):
     kinds = {kind for kind, _p, _f in draw_all(ds, lang, ["Phú Thọ"], ("history",))}
     assert kinds == {"history_groups", "history_rank", "history_pair"}
     assert bad == []
+
+
+def _curve_figure():
+    """A figure with one rising curve, 30 -> 72 over 1 -> 3 (it passes 51 at x = 2)."""
+    i18n.set_language("vi")
+    fig, ax = plotting.new_figure()
+    ax.plot([1, 2, 3], [30, 51, 72], lw=2)
+    return fig, ax
+
+
+def _line_kinds(fig):
+    return [p for p in figure_checks.problems(fig, "vi") if p.kind == "line_through_text"]
+
+
+def test_planted_curve_through_an_unboxed_label_is_found():
+    fig, ax = _curve_figure()
+    ax.text(2, 51, "51,0%", ha="center", va="center")  # the curve runs through the digits
+    plotting.finish(fig, title="t", caption="c")
+    found = _line_kinds(fig)
+    assert [p.kind for p in figure_checks.problems(fig, "vi")] == ["line_through_text"]
+    assert "51,0%" in found[0].detail and "gridline" not in found[0].detail
+
+
+def test_a_curve_through_a_boxed_label_is_still_found():
+    # The box would hide the letters' background but cut the curve: a stretch of data vanishes.
+    fig, ax = _curve_figure()
+    ax.text(2, 51, "51,0%", ha="center", va="center", zorder=3, bbox=dict(fc="white", alpha=1.0))
+    plotting.finish(fig, title="t", caption="c")
+    assert [p.kind for p in _line_kinds(fig)] == ["line_through_text"]
+
+
+def test_the_same_value_as_a_data_label_is_placed_off_the_curve():
+    fig, ax = _curve_figure()
+    plotting.data_label(ax, "51,0%", (2, 51), xytext=(0, 0))  # starts on the curve
+    plotting.finish(fig, title="t", caption="c")
+    assert figure_checks.problems(fig, "vi") == []
+
+
+def _gridline_figure():
+    """A figure whose y gridline at 40 runs through the digits "9,17" (written after finish,
+    so the layout cannot box it), as the issue saw it."""
+    fig, ax = _clean_figure()
+    assert 40 in ax.get_yticks()
+    return fig, ax
+
+
+def test_planted_gridline_through_unboxed_digits_is_found():
+    fig, ax = _gridline_figure()
+    ax.text(2.3, 40, "9,17", va="center")
+    found = _line_kinds(fig)
+    assert found and all("gridline" in p.detail for p in found)
+
+
+@pytest.mark.parametrize("zorder, alpha, found", [(3, 0.85, False),  # box above the gridline: hidden
+                                                  (0.1, 0.85, True),  # box drawn below the gridline
+                                                  (3, 0.3, True)])    # box too transparent
+def test_a_box_hides_a_gridline_only_when_opaque_and_drawn_above_it(zorder, alpha, found):
+    fig, ax = _gridline_figure()
+    ax.text(2.3, 40, "9,17", va="center", zorder=zorder, bbox=dict(fc="white", ec="none", alpha=alpha))
+    assert bool(_line_kinds(fig)) is found
+
+
+def test_the_layout_boxes_text_a_gridline_or_reference_line_runs_through():
+    i18n.set_language("vi")
+    fig, ax = plotting.new_figure()
+    ax.plot([1, 2, 3], [30, 44, 72])
+    ax.axhline(60, color="#666666", ls="--")
+    ax.text(2.3, 40, "9,17", va="center")  # on the y gridline at 40, off the curve
+    ax.text(1.1, 60, "mục tiêu 60%", va="center")  # on the reference line, off the curve
+    assert len({p.detail.split(" crossed")[0] for p in _line_kinds(fig)}) == 2  # both crossed before the layout
+    plotting.finish(fig, title="t", caption="c")
+    assert figure_checks.problems(fig, "vi") == []
+    assert all(t.get_bbox_patch() is not None for t in ax.texts)
+
+
+
+@pytest.mark.parametrize("alpha, found", [(1.0, False), (0.3, True)])
+def test_a_value_written_on_an_opaque_bar_is_not_crossed_by_the_gridline_the_bar_hides(alpha, found):
+    i18n.set_language("vi")
+    fig, ax = plotting.new_figure()
+    ax.barh([0, 1], [1648, 900], height=0.6, color="#E69F00", alpha=alpha)
+    ax.set_xlim(0, 2000)
+    plotting.finish(fig, title="t", caption="c")
+    ax.text(1000, 0, "1.648", ha="center", va="center")  # on the x gridline at 1.000, on the bar
+    assert bool(_line_kinds(fig)) is found
+
+
+
+def test_a_label_in_a_gap_of_the_line_is_not_crossed():
+    i18n.set_language("vi")
+    fig, ax = plotting.new_figure()
+    ax.plot([1, 2, float("nan"), 4, 5], [10, 20, float("nan"), 40, 50])  # no line between 2 and 4
+    plotting.finish(fig, title="t", caption="c")
+    gap = ax.text(3, 30, "30,0", ha="center", va="center", bbox=dict(fc="white", ec="none"))
+    assert _line_kinds(fig) == []
+    gap.set_position((4.5, 45))  # on the drawn part
+    assert [p.kind for p in _line_kinds(fig)] == ["line_through_text"]
+
+
+def test_an_interval_bar_through_a_label_is_found():
+    i18n.set_language("vi")
+    fig, ax = plotting.new_figure()
+    ax.errorbar([1, 2, 3], [30, 44, 72], yerr=[[8, 8, 8], [8, 8, 8]], fmt="o")  # bars, no joining line
+    plotting.finish(fig, title="t", caption="c")
+    label = ax.text(2, 48, "44,0", ha="center", va="center", zorder=3, bbox=dict(fc="white", ec="none"))
+    assert [p.detail for p in _line_kinds(fig)] == ["'44,0' crossed by a drawn line"]  # the bar, boxed or not
+    label.set_position((2.5, 58))  # between the points: no bar there (and the gridlines are boxed away)
+    assert _line_kinds(fig) == []

@@ -5,6 +5,14 @@ overlap (title on subtitle, axis label on caption, a label on a tick label), tex
 leaves the canvas, text too small to read at the width the report pages show a figure,
 and, in a Vietnamese figure, a number written the English way (``15.4%``, ``0.09``:
 Vietnamese writes ``15,4%``, ``0,09`` and groups thousands with a point, ``310.903``).
+It also finds text inside the axes (data labels, annotations, notes) that a drawn line runs
+through (:func:`lines_through_text`). The rule, with its reasons, is in
+:mod:`analysis.reports.line_crossings`: any stroked ``Line2D`` or gridline crossing the
+text's glyph box counts; a gridline or a reference line across the axes is forgiven only
+when the text's own background box (at least 80% opaque) is drawn above it, and a data
+curve never is (a box over a curve hides a stretch of data). A gridline under unboxed
+digits counts although it is drawn below them: it shows between the glyphs and merges
+with a comma (``9,17`` read ``9.17``).
 ``tests/test_figure_checks.py`` runs it over every figure kind of every report in both
 languages (:mod:`analysis.reports.figure_gallery`) and shows that each check fails on a
 planted defect.
@@ -23,7 +31,7 @@ from dataclasses import dataclass
 
 from matplotlib.text import Text
 
-from analysis.reports import figure_layout, plotting
+from analysis.reports import figure_layout, line_crossings, plotting
 
 #: Pixels (at the figure's dpi) each box is shrunk by before testing overlap.
 TOLERANCE_PX = 1.0
@@ -42,7 +50,8 @@ ENGLISH_NUMBER = re.compile(
 
 @dataclass(frozen=True)
 class Problem:
-    """One defect: what kind (``overlap``, ``outside``, ``english_number``) and where."""
+    """One defect: what kind (``overlap``, ``outside``, ``english_number``,
+    ``line_through_text`` ...) and where."""
 
     kind: str
     detail: str
@@ -164,9 +173,20 @@ def repeated_ticks(fig) -> list[Problem]:
     return out
 
 
+def lines_through_text(fig, *, drawn: bool = False) -> list[Problem]:
+    """Return one problem per in-axes text of ``fig`` (data label, annotation, note) crossed by
+    a drawn line or gridline that its own background box does not hide (see
+    :mod:`analysis.reports.line_crossings` for the rule). ``drawn``: the caller has just drawn
+    the figure on its Agg renderer (saves a draw)."""
+    renderer = figure_layout.renderer_of(fig)
+    return [Problem("line_through_text", f"{_short(c.text.get_text())!r} crossed by {c.line}")
+            for c in line_crossings.crossings(fig, renderer, TOLERANCE_PX, draw=not drawn)]
+
+
 def problems(fig, lang: str) -> list[Problem]:
     """Return every problem of ``fig`` drawn in ``lang`` (empty when it reads cleanly)."""
     out = overlaps(fig) + outside(fig) + too_small(fig) + repeated_ticks(fig)
+    out += lines_through_text(fig, drawn=True)  # repeated_ticks has just drawn it
     if lang == "vi":
         out += english_numbers(fig)
     return out

@@ -20,6 +20,8 @@ import textwrap
 
 from adjustText import adjust_text
 
+from analysis.reports import label_clearance, line_crossings
+
 #: Space around and between the boxes, in inches.
 PAD = 0.12
 GAP = 0.10
@@ -30,6 +32,13 @@ SUBTITLE_SIZE = 10
 CAPTION_SIZE = 8.5
 #: The chart box never shrinks below this share of the figure's original height.
 MIN_CHART_SHARE = 0.78
+#: The light background of data labels and of any in-axes text a gridline or reference line
+#: runs through (a gridline behind ``9,17`` would read as a decimal point).
+LABEL_BOX = dict(boxstyle="round,pad=0.05", fc="white", ec="none", alpha=0.85)
+#: Labels are drawn above lines (2) and gridlines, under markers and, at equal zorder, under
+#: the axes' frame (spines are drawn after the axes' other artists): a box never hides the
+#: point it names or cuts the frame.
+LABEL_ZORDER = 2.5
 #: Where :func:`data_label` keeps each axes' labels until :func:`lay_out` moves them.
 _LABELS = "_p06_data_labels"
 
@@ -94,8 +103,8 @@ def data_label(ax, text: str, xy, **kwargs):
     kwargs.setdefault("fontsize", 8)
     kwargs.setdefault("va", "center")
     kwargs.setdefault("ha", "left" if offset[0] > 0 else ("right" if offset[0] < 0 else "center"))
-    kwargs.setdefault("zorder", 2.5)  # under the markers: a label never hides the point it names
-    kwargs.setdefault("bbox", dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.85))
+    kwargs.setdefault("zorder", LABEL_ZORDER)
+    kwargs.setdefault("bbox", dict(LABEL_BOX))
     x, y = ax.xaxis.convert_units(xy[0]), ax.yaxis.convert_units(xy[1])
     label = ax.text(x, y, text, **kwargs)
     label._p06_anchor = (x, y, offset)  # noqa: SLF001  (read by _spread_labels once the axes are placed)
@@ -169,8 +178,23 @@ def lay_out(fig, *, title: str, subtitle: str | None, caption: str) -> None:
     fig.get_layout_engine().execute(fig)
     if wrap_axis_labels(fig, renderer):
         fig.get_layout_engine().execute(fig)
-    _spread_labels(fig)
+    _spread_labels(fig, renderer)
+    box_crossed_texts(fig, renderer)
     fig.set_layout_engine("none")
+
+
+def box_crossed_texts(fig, renderer) -> int:
+    """Give each in-axes text of ``fig`` without a background box, that a gridline or a
+    reference line runs through, the data labels' light box (:data:`LABEL_BOX`, drawn above
+    the line and under the frame, :data:`LABEL_ZORDER`); return how many texts got one. A
+    data curve through a text is not boxed away: the box would cut the curve (the label has
+    to be placed off it)."""
+    boxed = {id(c.text): c.text for c in line_crossings.crossings(fig, renderer, draw=False)
+             if c.reading_aid and c.text.get_bbox_patch() is None}
+    for text in boxed.values():
+        text.set_bbox(dict(LABEL_BOX))
+        text.set_zorder(min(text.get_zorder(), LABEL_ZORDER))  # a text at the edge would cut the frame
+    return len(boxed)
 
 
 def _plotted_points(ax):
@@ -196,9 +220,10 @@ def _plotted_points(ax):
     return xs, ys
 
 
-def _spread_labels(fig) -> None:
+def _spread_labels(fig, renderer) -> None:
     """Move each axes' data labels off each other and off the plotted points and curves, and
-    keep them inside the axes (adjustText)."""
+    keep them inside the axes (adjustText); then move any label a curve still runs through
+    to a free place nearby (:func:`analysis.reports.label_clearance.clear_of_curves`)."""
     for ax in fig.axes:
         labels = getattr(ax, _LABELS, None)
         if labels:
@@ -206,6 +231,7 @@ def _spread_labels(fig) -> None:
             xs, ys = _plotted_points(ax)
             adjust_text(labels, x=xs or None, y=ys or None, ax=ax, ensure_inside_axes=True,
                         expand=(1.1, 1.3), iter_lim=400)
+            label_clearance.clear_of_curves(ax, labels, renderer)
 
 
 def _apply_offsets(ax, labels) -> None:

@@ -130,8 +130,10 @@ def _provision_row(ax, y: int, r) -> None:
     if pd.notna(r["published"]):
         ax.plot([r["published"]] * 2, [y - 0.4, y + 0.4], color="black", lw=2,
                 label=_("Procedures published\n(national TTHC database)"))
+        # The y axis runs downwards: "bottom" puts the text above the tick's end ("top" ran it
+        # down along the tick).
         ax.text(r["published"], y - 0.42, " " + _("{n} published").format(n=_fmt(r["published"])),
-                fontsize=7.5, va="top")
+                fontsize=7.5, va="bottom")
     if left == 0 and pd.notna(r["published"]):
         ax.text(0, y + 0.25, "  " + _("online provision not reported on this scope"), fontsize=7.5, color="#444444")
 
