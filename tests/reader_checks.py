@@ -12,6 +12,7 @@ import re
 from html.parser import HTMLParser
 
 from analysis.reports import wording
+from analysis.reports.figure_checks import PROJECT_ID
 
 
 class _Page(HTMLParser):
@@ -128,11 +129,6 @@ def internal_names(html: str) -> list[str]:
     """A project file or module name (METHODS.md, shared/DOMAIN.md, analysis.models.simulate,
     data/observations.csv) where the reader should see a title."""
     return _hits(INTERNAL, _visible(parse(html)))
-
-
-#: The project's own ids of sources (``seed003``, ``domain_notes``) and observations (``NA014``):
-#: a reader sees a source's number and title ("[4] ...") and a figure's value and period.
-PROJECT_ID = re.compile(r"\bseed ?\d{3}\b|\bdomain_notes\b|\b[A-Z]{2}\d{3}\b")
 
 
 def project_ids(html: str) -> list[str]:

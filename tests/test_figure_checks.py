@@ -22,7 +22,7 @@ def _clean_figure(title="Nghệ An: tỷ lệ hồ sơ trực tuyến", subtitle
     fig, ax = plotting.new_figure()
     ax.plot([1, 2, 3], [30, 44, 72])
     ax.set_xlabel("Ngày")
-    plotting.finish(fig, title=title, subtitle=subtitle, caption="Nguồn: [seed001].")
+    plotting.finish(fig, title=title, subtitle=subtitle, caption="Nguồn: [2].")
     return fig, ax
 
 
@@ -68,6 +68,14 @@ def test_planted_english_number_is_found_on_a_vietnamese_figure(text):
 @pytest.mark.parametrize("text", ["72,35%", "224.930", "0,090", "01/04/2025", "Quyết định 766/QĐ-TTg"])
 def test_vietnamese_numbers_pass(text):
     assert not figure_checks.ENGLISH_NUMBER.search(text)
+
+
+@pytest.mark.parametrize("text", ["Nguồn: [seed003] \"Tập trung tháo gỡ\"", "NA014 là một cận"])
+def test_planted_project_id_is_found_in_either_language(text):
+    fig, ax = _clean_figure()
+    ax.set_title(text)
+    for lang in ("vi", "en"):
+        assert [p.kind for p in figure_checks.problems(fig, lang)] == ["project_id"]
 
 
 def test_a_licence_version_is_a_name_not_an_english_number():

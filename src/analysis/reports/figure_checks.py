@@ -183,10 +183,22 @@ def lines_through_text(fig, *, drawn: bool = False) -> list[Problem]:
             for c in line_crossings.crossings(fig, renderer, TOLERANCE_PX, draw=not drawn)]
 
 
+#: The project's own ids of sources (``seed003``, ``domain_notes``) and observations
+#: (``NA014``): a reader sees a source's number and title and a figure's value and period.
+PROJECT_ID = re.compile(r"\bseed ?\d{3}\b|\bdomain_notes\b|\b[A-Z]{2}\d{3}\b")
+
+
+def project_ids(fig) -> list[Problem]:
+    """Return one problem per text of ``fig`` naming a source or observation by its id."""
+    return [Problem("project_id", f"{m.group(0)!r} in {_short(s)!r}")
+            for s, _b in text_boxes(fig) for m in PROJECT_ID.finditer(s)]
+
+
 def problems(fig, lang: str) -> list[Problem]:
     """Return every problem of ``fig`` drawn in ``lang`` (empty when it reads cleanly)."""
     out = overlaps(fig) + outside(fig) + too_small(fig) + repeated_ticks(fig)
     out += lines_through_text(fig, drawn=True)  # repeated_ticks has just drawn it
+    out += project_ids(fig)
     if lang == "vi":
         out += english_numbers(fig)
     return out
