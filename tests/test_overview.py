@@ -133,3 +133,13 @@ def test_a_province_with_no_figure_gets_an_empty_table_not_an_error():
     i18n.set_language("en")
     table = overview.indicator_table(ds, "Phú Thọ")
     assert table.empty and list(table.columns) == list(overview.indicator_table(ds, "Nghệ An").columns)
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_related_indicators_are_named_by_their_titles_not_their_codes(shipped, lang):
+    i18n.set_language(lang)
+    text = overview.describe_online_rates(shipped, "Hòa Bình")  # no online rate, related indicators
+    assert "online_payment_dossier_rate" not in text and "`" not in text
+    title = shipped.indicator_meta("online_payment_dossier_rate")["title"]
+    assert wording.indicator_title(title) in text
+    i18n.set_language("en")

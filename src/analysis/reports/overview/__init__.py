@@ -122,7 +122,7 @@ def describe_online_rates(ds: Dataset, province: str) -> str:
         others = province_observations(ds, name)
         cov = others[others["indicator"].str.contains("online")]["indicator"].unique()
         extra = (" " + _("The data hold related but different indicators: {codes}.").format(
-            codes=", ".join(f"`{c}`" for c in cov)) if len(cov) else "")
+            codes="; ".join(wording.indicator_words(ds, c) for c in cov)) if len(cov) else "")
         return (_("**No online-dossier-rate figure for {province} in the data.**").format(province=name) + extra
                 + " " + _("To answer how fast its online share grows, the data would need the number of dossiers "
                           "submitted online and in total, per month or quarter, on one scope."))
