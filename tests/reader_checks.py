@@ -122,12 +122,15 @@ def alt_texts(html: str) -> list[str]:
 
 
 INTERNAL = re.compile(r"(?<![\w/])(?:[\w.-]+/)*[\w-]+\.(?:md|py|csv|ipynb|json|ya?ml|po|pot)\b|"
-                      r"\banalysis\.(?:models|reports|data|pack|commands)\b[\w.]*|\bMETHODS\b|\bDOMAIN\b")
+                      r"\banalysis\.(?:models|reports|data|pack|commands)\b[\w.]*|\bMETHODS\b|\bDOMAIN\b|"
+                      r"\b\d{2}_[a-z]+(?:_[a-z]+)+\b|"  # a notebook's stem: 02_online_rate_growth
+                      r"\b[a-z_]+\.[A-Z][A-Z_]+\b")  # a module's constant: compare.REASONS
 
 
 def internal_names(html: str) -> list[str]:
     """A project file or module name (METHODS.md, shared/DOMAIN.md, analysis.models.simulate,
-    data/observations.csv) where the reader should see a title."""
+    data/observations.csv, compare.REASONS) or a notebook's stem (02_online_rate_growth) where
+    the reader should see a title."""
     return _hits(INTERNAL, _visible(parse(html)))
 
 

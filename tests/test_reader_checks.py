@@ -35,6 +35,8 @@ PLANTED = [
     ("internal", "<p>see shared/DOMAIN.md</p>", "en"),
     ("internal", "<p>data from analysis.models.simulate (seed 1)</p>", "en"),
     ("internal", "<p>see the notes in data/observations.csv</p>", "en"),
+    ("internal", "<p>the growth report (<code>02_online_rate_growth</code>) models them</p>", "en"),
+    ("internal", "<p>with its reason codes (see <code>compare.REASONS</code>)</p>", "en"),
     ("ids", "<p>Sources: [seed003] \"Removing obstacles\" (22 Apr 2024)</p>", "en"),
     ("ids", "<p>Nghệ An reported 44% (seed 004).</p>", "en"),
     ("ids", '<img src="x.png" alt="NA014 is a bound: kept out of the fit">', "en"),

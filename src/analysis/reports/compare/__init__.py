@@ -59,7 +59,7 @@ TEXTS = {
     "index": N_("### The national index (Decision 766)\n\nThe one measure that scores every province the same way. "
                 "Figures of two provinces are comparable when they share the index, the period and the retrieval."),
     "not_comparable": N_("### What cannot be compared, and why\n\nOne row per pair of figures that cannot be "
-                         "compared, with its reason codes (see `compare.REASONS`) and the reasons in words."),
+                         "compared, with the reasons in words."),
     "within": N_("### Within each province, over time\n\nThe same checks on a province against itself: the same "
                  "indicator at two dates, and counts of local-government units across the 1 Jul 2025 reform "
                  "(district-level localities before, communes after). A change of scope or of the units counted is "

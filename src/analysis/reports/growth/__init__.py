@@ -179,7 +179,7 @@ TEXTS = {
         "best estimate the data allow with its uncertainty, and refuses what the data cannot support: figures "
         "measured on different scopes cannot be joined into one curve unless the difference between scopes is "
         "estimated from the data or assumed, and labelled as an assumption.\n\n"
-        "Model: `logit(share) = intercept + slope × years (+ scope offset)`, a binomial GLM with the dossier "
+        "Model: *logit(share) = intercept + slope × years (+ scope offset)*, a binomial GLM with the dossier "
         "counts as weights (a fractional logit when a figure gives only a rate). Bounds ('more than 44%') are not "
         "fitted; they are checked against the curve afterwards."),
     "load": N_("## Load inputs\n\nEvery table goes through the validating loader; the online-rate figures of the "

@@ -249,12 +249,13 @@ def grid_table(ga: GrowthAnalysis) -> pd.DataFrame:
         if fit is None:
             rows.append({"assumption": label, "slope_logit_per_year": np.nan, "share_at_horizon_pct": np.nan,
                          "interval_pct": "", "target_date": "", "target_interval": "",
-                         "note": words.refusal(refusal or "", ga.data)[:160]})
+                         # The reason is long and stated in full under the main fit: not cut here.
+                         "note": _("refused: the reason is given above, under the main fit")})
             continue
         proj = fit.project([pd.Timestamp(ga.p.horizon)]).iloc[0]
         t = fit.time_to_target(ga.p.target_pct)
         bound_rows = fit.bounds.set_index("obs_id")
-        bounds = "; ".join(f"{format_value(bound_rows.loc[b['obs_id']])}: {words.bound_status(b['status'])[:60]}"
+        bounds = "; ".join(f"{format_value(bound_rows.loc[b['obs_id']])}: {words.bound_status(b['status'])}"
                            for _i, b in fit.bound_checks().iterrows())
         day = lambda x, none: i18n.date(x, short=True) if x is not None else none  # noqa: E731  (to the month)
         rows.append({
@@ -264,7 +265,7 @@ def grid_table(ga: GrowthAnalysis) -> pd.DataFrame:
             "target_date": day(t.date, _("none")),
             "target_interval": (_("{low} to {high}").format(low=day(t.low, "?"), high=day(t.high, _("unbounded")))
                                 if t.date is not None else words.no_date_reason(fit, ga.p.target_pct,
-                                                                                 t.reason or "")[:120]),
+                                                                                 t.reason or "")),
             "note": _("scale: {method}; bounds: {bounds}").format(method=words.scale_method(fit),
                                                                   bounds=bounds or _("none"))})
     return pd.DataFrame(rows).rename(columns=grid_columns())

@@ -26,7 +26,8 @@ PARAMETERS = {
 
 TEXTS = {
     "title": N_("# The Decision 766 index month by month: {province}\n\n"
-                "Change `province` (and `lang`: `\"vi\"` or `\"en\"`) in the parameters cell and rerun."),
+                "How the province's index points moved month by month against all provinces, how a month was "
+                "revised between retrievals, and where the 2025 merger breaks the series."),
     "load": N_("## Load inputs"),
     "model": N_("## Model"),
     "figures": N_("## Figures"),

@@ -24,9 +24,7 @@ PARAMETERS = {
 #: The notebook's headings and explanations (English source; see analysis.reports.narrative).
 TEXTS = {
     "title": N_("# The nation on the Decision 766 index\n\n"
-                "All 34 provinces at a glance: who leads and who trails, in which groups, and where they are. "
-                "Change `snapshot` (a retrieval date) or `lang` (`\"vi\"` or `\"en\"`) in the parameters cell "
-                "and rerun."),
+                "All 34 provinces at a glance: who leads and who trails, in which groups, and where they are."),
     "load": N_("## Load inputs"),
     "model": N_("## Model"),
     "league": N_("### The league table"),

@@ -45,7 +45,7 @@ TEXTS = {
         "## What this does not show\n\n"
         "- The online-rate figures are on different scopes (province-wide, the provincial centre only, the "
         "national portal's figure) and periods (a month, nine months, a cumulative figure with no stated start). "
-        "They are not a time series; the growth report (`02_online_rate_growth`) models them only under stated "
+        "They are not a time series; the growth report (“Online-rate growth”) models them only under stated "
         "assumptions.\n"
         "- Counts of agencies passing a threshold (\"4 of 13 departments above 80%\") say nothing about the "
         "province's overall rate.\n"
