@@ -213,7 +213,8 @@ def _ttt_row(ax, i: int, label: str, fit, refusal, ga: GrowthAnalysis) -> dict:
                                 transform=ax.get_yaxis_transform(), fontsize=7, va="center", color="#555555",
                                 bbox=dict(boxstyle="round,pad=0.2", fc="white", ec="none", alpha=0.9))
     if fit is None:
-        note(_("refused: {reason}").format(reason=words.refusal(refusal or "", ga.data)))
+        # The reason is long and given in full with the main fit; a shortened one read as cut off.
+        note(_("refused: no curve, so no date (the reason is given with the main fit)"))
         return {"assumption": label, "date": None, "low": None, "high": None, "note": "refused"}
     t = fit.time_to_target(target)
     if t.date is None:

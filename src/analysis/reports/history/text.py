@@ -8,7 +8,8 @@ import pandas as pd
 from analysis import i18n
 from analysis.data.portal.groups import TOTAL, group_title
 from analysis.i18n import N_, _
-from analysis.reports import narrative
+from analysis.reports import narrative, show
+from analysis.reports.narrative import Markdown
 from analysis.reports.findings import Findings
 from analysis.reports.history.series import History, pair_series
 from analysis.reports.params import COMMON, Param
@@ -57,10 +58,11 @@ def held_markdown(h: History) -> str:
     ytd = _dates(s["year_to_date"]) or _("none")
     if not h.has_history:
         return "\n\n".join([
-            _("**No monthly history of the index is held in this data folder.** It holds {n} year-to-date "
-              "retrieval(s) of the current year ({dates}): the same period retrieved on different days, which is "
-              "not a monthly series and is never differenced into one.").format(
-                n=i18n.integer(len(s["year_to_date"])), dates=ytd),
+            _("**No monthly history of the index is held in the data this report was built from.** They hold "
+              "{n} year-to-date retrieval(s) of {year} ({dates}): the same period retrieved on different days, "
+              "which is not a monthly series and is never differenced into one.").format(
+                n=i18n.integer(len(s["year_to_date"])), dates=ytd,
+                year=", ".join(dict.fromkeys(str(v)[:4] for v in s["year_to_date"])) or "—"),
             _("To fetch every month the portal still serves (the 63 provinces before July 2025 from its older "
               "endpoint, the 34 after from the current one), run, with an internet connection:"),
             f"```\n{BACKFILL}\nmake pack\n```"])
@@ -84,12 +86,16 @@ def lineage_markdown(h: History) -> str:
         into=into, units=", ".join(sorted({h.province, *h.partners})))
 
 
-def revisions_markdown(h: History) -> str:
-    """Return Markdown listing the province's figures revised between retrievals."""
+def revisions_markdown(h: History):
+    """Return the Markdown (to display) listing the province's monthly figures revised between
+    retrievals; nothing at all (``show.NOTHING``) when no month is held, since then nothing
+    could have been revised."""
     r = h.revisions
+    if not h.has_history:
+        return show.NOTHING
     if r.empty:
-        return _("No figure of {province} changed between retrievals (or only one retrieval is held).").format(
-            province=h.province)
+        return Markdown(_("No monthly figure of {province} changed between retrievals (or each month was retrieved "
+                 "once).").format(province=h.province))
     lines = [_("**Figures of {province} revised between retrievals** (index points):").format(province=h.province), ""]
     for _i, x in r.head(12).iterrows():
         lines.append("- " + _("{month}, {group}: {before} (retrieved {d1}) then {after} (retrieved {d2})").format(
@@ -98,7 +104,7 @@ def revisions_markdown(h: History) -> str:
             d2=i18n.date(pd.Timestamp(x["retrieved_after"]))))
     if len(r) > 12:
         lines.append("- " + _("and {n} more").format(n=i18n.integer(len(r) - 12)))
-    return "\n".join(lines)
+    return Markdown("\n".join(lines))
 
 
 def limits_markdown() -> str:
