@@ -139,6 +139,17 @@ def project_ids(html: str) -> list[str]:
     return _hits(PROJECT_ID, _visible(parse(html)))
 
 
+#: A month or date written the data's way (2023-11, 2025-12-31, 2022-11..2024-11); not the
+#: argument of a command a researcher is told to run (``--from 2022-01``).
+ISO_DATE = re.compile(r"(?<![\w-])(?<!--from )(?<!--to )\d{4}-\d{2}(?:-\d{2})?(?![\w-])")
+
+
+def iso_dates(html: str) -> list[str]:
+    """In a Vietnamese page, a month or date written the data's way (``2023-11``, ``2025-12-31``)
+    where Vietnamese writes ``11/2023``, ``31/12/2025``."""
+    return _hits(ISO_DATE, _visible(parse(html)), 30)
+
+
 ENGLISH_DECIMAL = re.compile(r"(?<![\d.,/])\d+\.(?:\d{1,2}|\d{4,})(?![\d.])")
 
 
@@ -167,6 +178,7 @@ CHECKS = {
     "repr": (reprs, True), "missing": (missing_values, True), "shape": (shape_lines, True),
     "alt": (alt_texts, True), "internal": (internal_names, True), "ids": (project_ids, True),
     "english_number": (english_numbers, False), "english_or_code": (english_or_codes, False),
+    "iso_date": (iso_dates, False),
 }
 
 

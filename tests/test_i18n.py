@@ -126,3 +126,16 @@ def test_no_module_that_translates_rebinds_the_gettext_name():
             bad[path.name] = lines
     assert not bad, f"`_` rebound where it is gettext (rename the variable): {bad}"
     assert _shadowing_names("from analysis.i18n import _\nfor _, r in x:\n    pass\n") == [2]
+
+
+@pytest.mark.parametrize("label,vi,en", [("2023-11", "11/2023", "Nov 2023"), ("2025-06", "06/2025", "Jun 2025")])
+def test_a_data_month_is_written_the_readers_way(label, vi, en):
+    from analysis import i18n
+    assert i18n.month(label, "vi") == vi and i18n.month(label, "en") == en
+
+
+@pytest.mark.parametrize("bad", ["2023-13", "11/2023", "2023", "2023-1-5"])
+def test_a_month_in_another_form_is_refused(bad):
+    from analysis import i18n
+    with pytest.raises(ValueError, match="YYYY-MM"):
+        i18n.month(bad)

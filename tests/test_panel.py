@@ -150,6 +150,18 @@ class TestTiming:
         w = panel.confounding_policies(shipped.policies, "Nghệ An", "2023-11-07",
                                        pd.Period("2022-11", "M"), pd.Period("2024-11", "M"))
         assert len(w) == 1 and "Circular 63" in w[0] and "24 days after" in w[0]
+        assert "Nov 2022 to Nov 2024" in w[0]
+
+    def test_a_confounder_is_named_in_the_readers_language(self, shipped):
+        from analysis import i18n
+        i18n.set_language("vi")
+        try:
+            w = panel.confounding_policies(shipped.policies, "Nghệ An", "2023-11-07",
+                                           pd.Period("2022-11", "M"), pd.Period("2024-11", "M"))
+        finally:
+            i18n.set_language("en")
+        vi_name = shipped.policies.set_index("policy_id").loc["national_circular_63_2023", "name_vi"]
+        assert vi_name in w[0] and "từ 11/2022 đến 11/2024" in w[0] and "Reduced national fees" not in w[0]
 
     def test_outside_window_and_other_provinces_are_not(self, shipped):
         assert panel.confounding_policies(shipped.policies, "Nghệ An", "2023-11-07",

@@ -43,6 +43,9 @@ PLANTED = [
     ("english_number", "<table><tr><td>0.090374</td></tr></table>", "vi"),
     ("english_number", "<table><tr><td>0.09</td></tr></table>", "vi"),
     ("english_number", "<table><tr><td>15.4%</td></tr></table>", "vi"),
+    ("iso_date", "<table><tr><td>Nghệ An</td><td>2023-11</td></tr></table>", "vi"),
+    ("iso_date", "<table><tr><td>kết thúc 2025-12-31</td></tr></table>", "vi"),
+    ("iso_date", "<p>trong khoảng thời gian phân tích 2022-11..2024-11</p>", "vi"),
     ("english_or_code", "<p>Nguồn: Online dossier rate</p>", "vi"),
     ("english_or_code", "<p>vs national_portal: provincial_centre -1 logit</p>", "vi"),
     ("english_or_code", '<img src="x.png" alt="Hòa Bình online_payment_enabled_rate 100%">', "vi"),
@@ -75,6 +78,10 @@ def test_vietnamese_only_checks_leave_an_english_page_alone():
 
 def test_none_as_an_english_word_is_not_a_missing_value():
     assert rc.missing_values(_plant(CLEAN_EN, "<p>None of the pairs is comparable.</p>")) == []
+
+
+def test_a_command_s_month_argument_is_not_a_date_written_the_data_s_way():
+    assert rc.iso_dates(_plant(CLEAN_VI, "<pre>analysis portal backfill --from 2022-01 --to 2025-08</pre>")) == []
 
 
 def test_a_vietnamese_thousand_and_a_date_are_not_english_numbers():

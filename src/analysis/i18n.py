@@ -140,6 +140,15 @@ def date(value, lang: str | None = None, *, short: bool = False) -> str:
     return format_date(value, pattern, locale=lang)
 
 
+def month(label: str, lang: str | None = None) -> str:
+    """Return a month written 'YYYY-MM' (as the data and the panels key months) in the
+    reader's language: vi ``11/2023``, en ``Nov 2023``. Raises ValueError for another form."""
+    year, _sep, mon = str(label).partition("-")
+    if not (year.isdigit() and mon.isdigit() and len(year) == 4 and 1 <= int(mon) <= 12):
+        raise ValueError(f"not a month 'YYYY-MM': {label!r}")
+    return date(dt.date(int(year), int(mon), 1), lang, short=True)
+
+
 def add_lang_argument(parser) -> None:
     """Add ``--lang vi|en`` to a command's argument ``parser``: the language of its
     human-readable output (JSON keys and values stay English)."""

@@ -311,14 +311,17 @@ def confounding_policies(policies: pd.DataFrame, province: str, policy_date,
         rel = (_("{days} days after").format(days=days) if days >= 0
                else _("{days} days before").format(days=-days))
         msg = (_("{name} ({level}) effective {when}, {rel} the policy date {d0}, inside the "
-                 "analysis window {first}..{last}: its effect cannot be separated from the discount's by a "
+                 "analysis window {first} to {last}: its effect cannot be separated from the discount's by a "
                  "before/after comparison.") if pd.notna(p["in_force"]) else
                _("{name} ({level}) adopted {when}, {rel} the policy date {d0}, inside the "
-                 "analysis window {first}..{last}: its effect cannot be separated from the discount's by a "
+                 "analysis window {first} to {last}: its effect cannot be separated from the discount's by a "
                  "before/after comparison."))
         level = {"national": _("national policy"), "provincial": _("provincial policy")}.get(p["level"], p["level"])
-        out.append(msg.format(name=p["name"], policy_id=p["policy_id"], level=level, when=i18n.date(when),
-                              rel=rel, d0=i18n.date(d0), first=first_month, last=last_month))
+        # The reader's language: the policy's Vietnamese name, months written the reader's way.
+        name = p.get("name_vi") if i18n.get_language() == "vi" and isinstance(p.get("name_vi"), str) else p["name"]
+        out.append(msg.format(name=name, policy_id=p["policy_id"], level=level, when=i18n.date(when),
+                              rel=rel, d0=i18n.date(d0), first=i18n.month(str(first_month)),
+                              last=i18n.month(str(last_month))))
     return out
 
 

@@ -36,7 +36,7 @@ def estimate_table(est: Estimates, ds: Dataset, policy: PolicyInfo, inp: PanelIn
                                                        how=calibration.pretrend_note(d))
                  if d.pretrend_p_value is not None else "",
                  _("placebo {date}: {effect} pp, p = {p}").format(
-                     date=d.placebo["placebo_date"], effect=_signed(d.placebo["effect_pp"]),
+                     date=i18n.date(pd.Timestamp(d.placebo["placebo_date"])), effect=_signed(d.placebo["effect_pp"]),
                      p=i18n.number(d.placebo["p_value"], 3, trim=False))
                  + (f" ({calibration.placebo_note(d)})" if calibration.placebo_note(d) else "")
                  if d.placebo else "") if x)}]

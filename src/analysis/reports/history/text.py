@@ -44,7 +44,7 @@ def text(key: str, **values) -> narrative.Markdown:
 
 def month(label: str) -> str:
     """Return a month 'YYYY-MM' in the reader's language (vi 06/2025, en Jun 2025)."""
-    return i18n.date(pd.Timestamp(f"{label}-01"), short=True)
+    return i18n.month(label)
 
 
 def _dates(values) -> str:

@@ -98,6 +98,9 @@ def timeline_table(tl: pd.DataFrame) -> pd.DataFrame:
     # The table's "not named in ..." notes are the curators' English: say it in the reader's words.
     out["document"] = out["document"].map(
         lambda v: _("instrument not named") if isinstance(v, str) and v.startswith("not named") else v)
+    # Months and dates as the reader writes them (vi 11/2023, 31/12/2025), not the data's ISO form.
+    out["start_month"] = out["start_month"].map(lambda m: i18n.month(m) if isinstance(m, str) and m else m)
+    out["end"] = out["end"].map(lambda d: i18n.date(pd.Timestamp(d)) if pd.notna(d) and d != "" else None)
     out = out.astype(object).where(out.notna(), "–")
     return out.rename(columns={c: _(h) for c, h in TIMELINE_HEADERS.items()})
 
@@ -110,8 +113,8 @@ def load_panel(ds: Dataset, group: str, seed: int) -> PanelInput:
     if not held.empty:
         held = held[held["group"] == group]
         return PanelInput(held, False, _("Monthly history read from the imported index: {n} provinces, {first} to "
-                                         "{last}.").format(n=held["province"].nunique(), first=held["month"].min(),
-                                                           last=held["month"].max()), None)
+                                         "{last}.").format(n=held["province"].nunique(), first=i18n.month(held["month"].min()),
+                                                           last=i18n.month(held["month"].max())), None)
     known = policy_starts(ds.policies)
     starts = {s.province: s.month for s in known.values() if s.month is not None}
     unknown = {s.province for s in known.values() if s.month is None}
@@ -119,9 +122,10 @@ def load_panel(ds: Dataset, group: str, seed: int) -> PanelInput:
     design = policy_sim.SimDesign(effect=SIM_EFFECT, n_donors=len(names), group=group)
     pnl = policy_sim.simulate(design, starts, seed=seed, donor_names=names)
     return PanelInput(pnl, True, _(
-        "**No monthly history of the index is held** in this data folder, so everything below runs on a "
+        "**No monthly history of the index is held** in the data this report was built from, so everything "
+        "below runs on a "
         "**SIMULATED panel**: {n} provinces, {first} to {last}, a factor model with a national step in December "
         "2023 and a true effect of {effect} points from each policy's start month. Every number below is about "
         "this simulation, not about any province. To bring the real history: `{command}`").format(
-        n=pnl["province"].nunique(), first=design.first, last=design.last,
+        n=pnl["province"].nunique(), first=i18n.month(design.first), last=i18n.month(design.last),
         effect=i18n.signed(SIM_EFFECT, 1), command=BACKFILL), SIM_EFFECT)
