@@ -60,3 +60,11 @@ def test_the_loader_requires_the_new_language_columns(tmp_path):
     (copy / "policies.csv").write_text("\n".join(line.rsplit(",", 1)[0] for line in text) + "\n", encoding="utf-8")
     with pytest.raises(DataError, match="name_vi"):
         data.load(copy)
+
+
+def test_every_unit_in_the_data_has_words_in_the_catalog(ds):
+    # A unit missing here is printed as the data's English code in a Vietnamese table ("5 ranks").
+    missing = sorted(set(ds.observations["unit"]) - set(wording.UNITS))
+    assert missing == []
+    i18n.set_language("vi")
+    assert all(wording.unit_label(u) != u for u in wording.UNITS if u != "percent")

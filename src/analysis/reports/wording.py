@@ -18,7 +18,7 @@ _BOUND_PREFIX = {"exact": "", "lower": "> ", "upper": "< ", "approximate": "≈ 
 
 #: The units of data/schema.py, as the reader sees them after a number.
 UNITS = {
-    "percent": "%", "points": N_("points"), "rank": N_("rank"), "dossiers": N_("dossiers"),
+    "percent": "%", "points": N_("points"), "rank": N_("rank"), "ranks": N_("ranks"), "dossiers": N_("dossiers"),
     "procedures": N_("procedures"), "services": N_("services"), "agencies": N_("agencies"),
     "localities": N_("localities"), "communes": N_("communes"), "tasks": N_("tasks"),
     "accounts": N_("accounts"), "cards": N_("cards"), "lookups": N_("lookups"), "records": N_("records"),
