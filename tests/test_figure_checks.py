@@ -196,6 +196,25 @@ def test_the_same_value_as_a_data_label_is_placed_off_the_curve():
     assert figure_checks.problems(fig, "vi") == []
 
 
+def test_a_label_moved_far_from_its_point_gets_a_leader_to_it():
+    # Eleven close parallel curves around the point: the nearest free place is beyond them, far
+    # from the point, so a thin leader shows which point the label names.
+    from matplotlib.text import Annotation
+    fig, ax = _curve_figure()
+    for k in range(-5, 6):
+        ax.plot([1, 3], [51 + 1.2 * k, 51 + 1.2 * k], lw=1.5)
+    ax.scatter([2], [51], zorder=3)
+    plotting.data_label(ax, "51,0%", (2, 51), xytext=(0, 0))
+    plotting.finish(fig, title="t", caption="c")
+    leaders = [a for a in ax.texts if isinstance(a, Annotation) and not a.get_text() and a.arrow_patch]
+    assert len(leaders) == 1 and figure_checks.problems(fig, "vi") == []
+    # A label placed right beside its point needs none.
+    fig, ax = _curve_figure()
+    plotting.data_label(ax, "51,0%", (2, 51), xytext=(0, 0))
+    plotting.finish(fig, title="t", caption="c")
+    assert not [a for a in ax.texts if isinstance(a, Annotation) and not a.get_text()]
+
+
 def _gridline_figure():
     """A figure whose y gridline at 40 runs through the digits "9,17" (written after finish,
     so the layout cannot box it), as the issue saw it."""

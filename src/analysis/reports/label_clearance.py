@@ -9,7 +9,9 @@ with its background box over a curve hides a stretch of data, so after adjustTex
 it to the free position nearest its point: inside the axes, off every data curve, off the
 other labels, texts and the legend, off the plotted markers, and nearer its own point than
 any other marker. A label for which no such position exists within :data:`MAX_RADIUS_PT`
-stays where adjustText put it (and the figure check reports it).
+stays where adjustText put it (and the figure check reports it). A label moved further than
+:data:`LEADER_MIN_PT` from its point gets a thin leader line to it (:func:`leader`), so the
+reader still sees which point it names.
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ from analysis.reports import line_crossings
 #: How far from its point (points) a label's box may be placed, on a grid of this step (pixels).
 MAX_RADIUS_PT = 50.0
 STEP_PX = 3.0
+#: A moved label further than this (points) from its point gets a leader line.
+LEADER_MIN_PT = 10.0
 
 
 def _data_curves(ax) -> list:
@@ -108,6 +112,18 @@ def clear_of_curves(ax, labels: list[Text], renderer, tolerance_px: float = 1.0)
             if _free(moved_box, curves, obstacles, inside) and _nearest_is_own(moved_box, point, rivals):
                 x, y = ax.transData.transform(label.get_position())
                 label.set_position(tuple(ax.transData.inverted().transform((x + dx, y + dy))))
+                if _gap(moved_box, *point) > LEADER_MIN_PT * dpi / 72.0:
+                    leader(ax, point, moved_box)
                 moved += 1
                 break
     return moved
+
+
+def leader(ax, point, box: Bbox):
+    """Draw a thin grey leader from ``point`` (display pixels) to the nearest edge of the
+    label ``box`` (display pixels), stopping short of both; return the annotation. It is an
+    arrow patch with no text, so the figure checks do not count it as a line through text."""
+    edge = (float(np.clip(point[0], box.x0, box.x1)), float(np.clip(point[1], box.y0, box.y1)))
+    to_data = ax.transData.inverted().transform
+    return ax.annotate("", xy=tuple(to_data(point)), xytext=tuple(to_data(edge)), zorder=2,
+                       arrowprops=dict(arrowstyle="-", color="#777777", lw=0.7, shrinkA=2, shrinkB=5))
