@@ -161,21 +161,12 @@ def drop_colliding_labels(fig) -> int:
     return removed
 
 
-def tighten(fig, caption: str, *, caption_width: int, subtitle: bool = True, axis_room: float = 0.0) -> None:
-    """Set the top and bottom margins of a tall figure from the title block and the
-    caption's wrapped lines, in inches: :func:`plotting.finish` sizes them as fractions of
-    a figure 5.6 inches tall, which leaves a tall figure's map small between wide bands.
-    ``axis_room``: inches kept below the axes for its tick labels and axis label."""
-    height = fig.get_size_inches()[1]
-    lines = len(textwrap.wrap(caption, caption_width))
-    fig.subplots_adjust(bottom=(0.35 + 0.13 * lines + axis_room) / height, top=1 - (1.05 if subtitle else 0.7) / height)
-
-
 def finish(fig, *, title: str, caption: str, subtitle: str | None = None, caption_width: int = 105) -> None:
-    """Draw title, subtitle and caption through :func:`plotting.finish`, fit the margins
-    (:func:`tighten`) and drop province names that collide (:func:`drop_colliding_labels`). The caption should end with :func:`boundary_credit` (:func:`save` checks)."""
+    """Draw title, subtitle and caption through :func:`plotting.finish` (which sizes the
+    margins by the measured text) and drop province names that collide
+    (:func:`drop_colliding_labels`). The caption should end with :func:`boundary_credit`
+    (:func:`save` checks)."""
     plotting.finish(fig, title=title, subtitle=subtitle, caption=caption, caption_width=caption_width)
-    tighten(fig, caption, caption_width=caption_width, subtitle=subtitle is not None)
     drop_colliding_labels(fig)  # the layout is final: names that now overlap go
 
 

@@ -67,8 +67,6 @@ def league_figure(ov: NationalOverview):
     subtitle = _("Index points (not rates); {period}; retrieved {date}").format(
         period=words.period(ov), date=words.day(ov.snapshot["retrieved"]))
     plotting.finish(fig, title=_("The 34 provinces on the Decision 766 index"), subtitle=subtitle, caption=caption)
-    maps.tighten(fig, caption, caption_width=130, axis_room=0.45)
-    fig.subplots_adjust(top=1 - 1.85 / fig.get_size_inches()[1])  # room for the column heads above the table
     data = lg[["rank", "province", "code", "total", *GROUPS, "previous_rank", "rank_change", "total_change"]]
     alt = _("Table of the {n} provinces by rank with their total and group points; {headline}").format(
         n=i18n.integer(len(lg)), headline=words.headline(ov))
@@ -133,7 +131,5 @@ def revision_figure(ov: NationalOverview):
     plotting.finish(fig, title=title, subtitle=_("{period}; retrieved {a} and {b}").format(
         period=words.period(ov), a=words.day(ov.previous["retrieved"]), b=words.day(ov.snapshot["retrieved"])),
         caption=caption)
-    maps.tighten(fig, caption, caption_width=130, axis_room=0.5)
-    fig.subplots_adjust(left=0.3)
     alt = words.revisions_markdown(ov).replace("\n- ", " ").replace("\n", " ")
     return fig, lg[["province", "previous_total", "total", "total_change"]], caption, alt
