@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import sys
 
 import nbformat
 import papermill as pm
@@ -48,9 +49,13 @@ def run_notebook(tmp_path):
 @pytest.fixture(autouse=True)
 def _english_unless_a_test_says_otherwise():
     """Each test starts and ends in English: the language is process-wide (a notebook or
-    command sets it once), so a test that switches to Vietnamese must not leak it."""
+    command sets it once), so a test that switches to Vietnamese must not leak it. Every
+    figure a test drew is closed after it (pyplot keeps them open, and memory grows)."""
     from analysis import i18n
 
     i18n.set_language("en")
     yield
     i18n.set_language("en")
+    pyplot = sys.modules.get("matplotlib.pyplot")  # only when a test has loaded it
+    if pyplot is not None:
+        pyplot.close("all")

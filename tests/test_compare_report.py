@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
 import nbformat
 import pandas as pd
 import pytest
@@ -20,12 +19,6 @@ HEADINGS = {
     "vi": ("## Nạp dữ liệu đầu vào", "## Mô hình", "## Biểu đồ",
            "## Những điều báo cáo này không cho thấy"),
 }
-
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
 
 
 def test_parameters_are_checked(shipped):

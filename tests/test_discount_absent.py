@@ -12,7 +12,7 @@ import pytest
 from IPython.core.formatters import DisplayFormatter
 
 import reader_checks as rc
-from analysis import config, i18n
+from analysis import i18n
 from analysis.models import scenarios
 from analysis.reports import discount as dr
 from analysis.reports import figure_checks, findings, param_words, params, show, wording
@@ -22,23 +22,8 @@ from analysis.reports.narrative import Markdown
 NB = "03_fee_discount.ipynb"
 
 
-@pytest.fixture(scope="module")
-def ds():
-    from analysis import data
-    if not (config.DATA_DIR / "policies.csv").exists():
-        pytest.skip("the shipped data/ folder is absent")
-    return data.load()
-
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
-    i18n.set_language("en")
-
-
-def _longest_unit(ds) -> str:
-    return max(ds.admin_units["province"], key=lambda s: (len(s), s))
+def _longest_unit(shipped) -> str:
+    return max(shipped.admin_units["province"], key=lambda s: (len(s), s))
 
 
 def _shown(obj) -> dict:
@@ -46,36 +31,36 @@ def _shown(obj) -> dict:
     return DisplayFormatter().format(obj)[0]
 
 
-def _run_like_the_notebook(ds, province: str, out_dir) -> dict:
+def _run_like_the_notebook(shipped, province: str, out_dir) -> dict:
     """Call every report function the notebook calls, in its order, with its arguments;
     return {cell: what it returns} (the figures as what ``show.saved`` returns)."""
     got = {}
-    policy = dr.policy_for(ds, province, None, None)
+    policy = dr.policy_for(shipped, province, None, None)
     got["title"] = dr.text("title", policy=policy)
     got["load"], got["policy"] = dr.text("load", policy=policy), dr.policy_markdown(policy)
-    inp = dr.load_or_simulate(ds, policy, None, 1)
+    inp = dr.load_or_simulate(shipped, policy, None, 1)
     got["panel"] = dr.describe_panel(inp)
     got["power_head"] = dr.text("power", policy=policy)
     power_tab = dr.power_table(inp, policy, 100, 1)
     got["power_table"] = dr.reader_table(power_tab)
     got["power_text"] = dr.describe_power(power_tab, policy, inp.simulated)
     name = lambda stem: f"{stem}__lang-{i18n.get_language()}"  # noqa: E731
-    got["power_figure"] = show.saved(dr.power_figure(dr.power_curves(power_tab, 100, 1), ds, policy, inp, power_tab),
+    got["power_figure"] = show.saved(dr.power_figure(dr.power_curves(power_tab, 100, 1), shipped, policy, inp, power_tab),
                                      name("discount_power"), out_dir, simulated=inp.simulated)
     got["estimate_head"] = dr.text("estimate", policy=policy)
     est = dr.estimates(inp, policy, 1)
-    got["estimate_table"] = dr.reader_table(dr.estimate_table(est, ds, policy, inp))
-    got["warnings"] = dr.warnings_markdown(est, ds, policy, inp)
+    got["estimate_table"] = dr.reader_table(dr.estimate_table(est, shipped, policy, inp))
+    got["warnings"] = dr.warnings_markdown(est, shipped, policy, inp)
     got["event_study_head"] = dr.text("event_study", policy=policy)
-    got["event_study"] = show.saved(dr.event_study_figure(est, ds, policy, inp), name("discount_event_study"),
+    got["event_study"] = show.saved(dr.event_study_figure(est, shipped, policy, inp), name("discount_event_study"),
                                     out_dir, simulated=inp.simulated)
     got["its_head"] = dr.text("its", policy=policy)
-    got["its"] = show.saved(dr.its_figure(est, ds, policy, inp), name("discount_its"), out_dir,
+    got["its"] = show.saved(dr.its_figure(est, shipped, policy, inp), name("discount_its"), out_dir,
                             simulated=inp.simulated)
     got["scenarios_head"] = dr.text("scenarios", policy=policy)
     response = scenarios.ResponseRange.from_list([0.0, 0.05, 0.15])
     curves = dr.scenario_curves(est, policy, response, None, None)
-    got["scenarios"] = show.saved(dr.scenario_figure(curves, est, dr.mde_did_pp(power_tab), ds, policy, inp, response),
+    got["scenarios"] = show.saved(dr.scenario_figure(curves, est, dr.mde_did_pp(power_tab), shipped, policy, inp, response),
                                   name("discount_scenarios"), out_dir, simulated=inp.simulated)
     uplift = dr.uplift_table(est, policy, response, power_tab, inp, None, None)
     got["uplift"] = dr.reader_table(uplift)
@@ -85,23 +70,23 @@ def _run_like_the_notebook(ds, province: str, out_dir) -> dict:
     return got
 
 
-def _no_policy_units(ds) -> list[str]:
-    return ["Hà Nội", "Vĩnh Phúc", "Huế", _longest_unit(ds)]
+def _no_policy_units(shipped) -> list[str]:
+    return ["Hà Nội", "Vĩnh Phúc", "Huế", _longest_unit(shipped)]
 
 
 @pytest.mark.parametrize("lang", ["vi", "en"])
 @pytest.mark.parametrize("which", range(4), ids=["Ha Noi", "Vinh Phuc (ceased)", "Hue (undated)", "longest name"])
-def test_a_province_without_a_policy_gets_a_short_report(ds, tmp_path, which, lang):
-    province = _no_policy_units(ds)[which]
+def test_a_province_without_a_policy_gets_a_short_report(shipped, tmp_path, which, lang):
+    province = _no_policy_units(shipped)[which]
     i18n.set_language(lang)
-    got = _run_like_the_notebook(ds, province, tmp_path)
+    got = _run_like_the_notebook(shipped, province, tmp_path)
     title, found = got.pop("title"), got.pop("findings")
     # The title carries the whole short report, once; every other cell shows nothing at all.
     assert title.startswith("# ") and province in title.split("\n", 1)[0]
     assert _shown(title) and all(_shown(v) == {} for v in got.values()), [k for k, v in got.items() if _shown(v)]
     assert list(tmp_path.iterdir()) == [] and plt.get_fignums() == []  # no figure drawn or saved
     # It says what is missing, the national cuts, the report across provinces and the settings.
-    policy = dr.policy_for(ds, province)
+    policy = dr.policy_for(shipped, province)
     assert isinstance(policy, absent.NoPolicy) and title.count(absent.headline(policy)) == 1
     assert i18n.date(dt.date(2023, 12, 1)) in title
     assert f"“{findings.report_title('07_fee_policies_across_provinces')}”" in title
@@ -117,19 +102,19 @@ def test_a_province_without_a_policy_gets_a_short_report(ds, tmp_path, which, la
         assert not [s for s in wording.stock_phrases() if s in title + found.headline + " ".join(found.sentences)]
 
 
-def test_the_undated_policy_is_named_in_the_readers_language(ds):
-    huế = dr.policy_for(ds, "Huế")
+def test_the_undated_policy_is_named_in_the_readers_language(shipped):
+    huế = dr.policy_for(shipped, "Huế")
     assert huế.reason == "undated"
-    row = ds.policies[ds.policies["province"] == "Huế"].iloc[0]
+    row = shipped.policies[shipped.policies["province"] == "Huế"].iloc[0]
     for lang, column in (("vi", "name_vi"), ("en", "name")):
         i18n.set_language(lang)
         assert f"“{row[column]}”" in dr.text("title", policy=huế)
-    assert dr.policy_for(ds, "Hà Nội").reason == "none"
+    assert dr.policy_for(shipped, "Hà Nội").reason == "none"
 
 
-def test_a_unit_that_ceased_says_where_its_territory_is_now(ds):
-    assert "Phú Thọ" in dr.text("title", policy=dr.policy_for(ds, "Vĩnh Phúc"))
-    assert "1 Jul 2025" not in dr.text("title", policy=dr.policy_for(ds, "Hà Nội"))
+def test_a_unit_that_ceased_says_where_its_territory_is_now(shipped):
+    assert "Phú Thọ" in dr.text("title", policy=dr.policy_for(shipped, "Vĩnh Phúc"))
+    assert "1 Jul 2025" not in dr.text("title", policy=dr.policy_for(shipped, "Hà Nội"))
 
 
 def test_an_empty_text_still_shows_an_empty_output_but_nothing_does_not():
@@ -139,16 +124,16 @@ def test_an_empty_text_still_shows_an_empty_output_but_nothing_does_not():
     assert show.figure(show.NOTHING) is show.NOTHING
 
 
-def test_a_date_given_for_a_province_without_a_policy_studies_an_assumed_one(ds):
-    policy = dr.policy_for(ds, "Hà Nội", dt.date(2024, 3, 1), 30.0)
+def test_a_date_given_for_a_province_without_a_policy_studies_an_assumed_one(shipped):
+    policy = dr.policy_for(shipped, "Hà Nội", dt.date(2024, 3, 1), 30.0)
     assert isinstance(policy, dr.PolicyInfo) and policy.date == dt.date(2024, 3, 1) and policy.discount_pct == 30
     assert policy.date_note == "as given in the parameters" and policy.source_ids == []
 
 
 @pytest.mark.parametrize("lang", ["vi", "en"])
-def test_a_policy_known_to_the_month_starts_on_its_first_day(ds, tmp_path, lang):
+def test_a_policy_known_to_the_month_starts_on_its_first_day(shipped, tmp_path, lang):
     i18n.set_language(lang)
-    policy = dr.policy_for(ds, "Quảng Nam")
+    policy = dr.policy_for(shipped, "Quảng Nam")
     assert isinstance(policy, dr.PolicyInfo) and policy.date == dt.date(2024, 7, 1)
     assert policy.date_note == i18n.gettext(
         "only the month it took effect is known from the project's policy table, so the first day of that "
@@ -156,27 +141,27 @@ def test_a_policy_known_to_the_month_starts_on_its_first_day(ds, tmp_path, lang)
     said = dr.policy_markdown(policy)
     assert i18n.date(dt.date(2024, 7, 1)) in said and policy.date_note in said
     # The full report: the simulated panel, both designs and a figure from the first of July.
-    inp = dr.load_or_simulate(ds, policy, None, 1)
+    inp = dr.load_or_simulate(shipped, policy, None, 1)
     est = dr.estimates(inp, policy, 1, n_boot=99)
     assert est.did is not None and est.its is not None
-    fig, plotted, caption, alt = dr.event_study_figure(est, ds, policy, inp)
+    fig, plotted, caption, alt = dr.event_study_figure(est, shipped, policy, inp)
     assert "Quảng Nam" in fig._suptitle.get_text() and policy.date_note in caption
     assert figure_checks.problems(fig, lang) == []
     assert dr.findings(policy, inp, dr.power_table(inp, policy, 100, 1), est).status == "simulated"
 
 
-def test_the_order_of_dates_is_kept(ds):
+def test_the_order_of_dates_is_kept(shipped):
     """In-force date before month before adoption date (Nghệ An has a date and a month)."""
-    assert dr.policy_for(ds, "Nghệ An").date == dt.date(2023, 11, 7)
-    hb = dr.policy_for(ds, "Hòa Bình")
+    assert dr.policy_for(shipped, "Nghệ An").date == dt.date(2023, 11, 7)
+    hb = dr.policy_for(shipped, "Hòa Bình")
     assert hb.date == dt.date(2023, 7, 14) and "adoption date" in hb.date_note
 
 
-def test_the_settings_note_of_the_short_report_leaves_out_what_was_not_used(ds):
+def test_the_settings_note_of_the_short_report_leaves_out_what_was_not_used(shipped):
     p = params.check("03_fee_discount", province="Hà Nội", policy_date=None, discount_pct=None, panel_path=None,
                      response_range=[0.0, 0.05, 0.15], fee_vnd=None, reference_fee_vnd=None, n_sims=100, seed=1,
                      lang="en", data_dir=None, output_dir=None)
-    short, full = dr.run_note(p, dr.policy_for(ds, "Hà Nội")), dr.run_note(p, dr.policy_for(ds, "Nghệ An"))
+    short, full = dr.run_note(p, dr.policy_for(shipped, "Hà Nội")), dr.run_note(p, dr.policy_for(shipped, "Nghệ An"))
     for name in dr.UNUSED_WITHOUT_POLICY:
         assert param_words.label(name) in full and param_words.label(name) not in short
     for name in ("province", "policy_date", "discount_pct"):  # the settings the short report talks about
@@ -200,10 +185,10 @@ def test_the_rendered_report_leaves_out_cells_that_show_nothing(tmp_path):
 
 
 @pytest.mark.slow
-def test_the_notebook_runs_for_a_province_without_a_policy(run_notebook, ds, tmp_path):
+def test_the_notebook_runs_for_a_province_without_a_policy(run_notebook, shipped, tmp_path):
     from analysis.pack import html as pack_html
 
-    province = _longest_unit(ds)
+    province = _longest_unit(shipped)
     nb, out = run_notebook(NB, province=province, lang="vi", n_sims=100)
     outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
     assert not [o for o in outputs if o.output_type in ("error", "stream")]

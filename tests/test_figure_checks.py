@@ -2,19 +2,11 @@
 overlap, no text leaves the canvas, no English-style number on a Vietnamese figure, no line
 runs through a label. Each check is first shown to fail on a planted defect."""
 
-import matplotlib.pyplot as plt
 import pytest
 
 from analysis import i18n
 from analysis.reports import figure_checks, plotting
 from analysis.reports.figure_gallery import draw_all
-
-
-@pytest.fixture(autouse=True)
-def _english_after():
-    yield
-    i18n.set_language("en")
-    plt.close("all")
 
 
 def _clean_figure(title="Nghệ An: tỷ lệ hồ sơ trực tuyến", subtitle="năm 2026"):
