@@ -8,9 +8,7 @@ the report's module (``TEXTS``), so Babel extracts it and a translator edits the
 
 from __future__ import annotations
 
-import datetime as dt
 import unicodedata
-from pathlib import Path
 
 from analysis.i18n import _
 
@@ -31,25 +29,6 @@ def render(texts: dict[str, str], key: str, **values) -> Markdown:
     return Markdown(unicodedata.normalize("NFC", text))
 
 
-def parameters(p) -> Markdown:
-    """Return the run's parameters as a Markdown list, one ``name = value`` per line.
-
-    ``output_dir`` is left out (in a pack it is a temporary build folder, which says nothing
-    to a reader and would make identical runs differ) and ``data_dir`` is shown by its
-    folder name, "data" for the shipped data; every other value as Python would write it."""
-    from analysis import config
-
-    lines = []
-    for name, value in vars(p).items():
-        if name == "output_dir":
-            continue
-        if name == "data_dir":
-            shown = "data" if value is None or Path(value) == config.DATA_DIR else Path(value).name
-        elif isinstance(value, dt.date):
-            shown = value.isoformat()
-        elif isinstance(value, Path):
-            shown = value.name
-        else:
-            shown = repr(value)
-        lines.append(f"- `{name} = {shown}`")
-    return Markdown(unicodedata.normalize("NFC", "\n".join(lines)))
+def bullets(items) -> str:
+    """Return ``items`` (sentences) as a Markdown list, one "- " line each."""
+    return "\n".join("- " + s for s in items)

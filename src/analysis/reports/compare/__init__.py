@@ -374,7 +374,7 @@ def within_province_table(ds: Dataset, provinces, tolerance_days: int) -> pd.Dat
 
 def what_this_does_not_show() -> str:
     """Return the Markdown of the report's limits, and what data would answer more."""
-    return "\n".join("- " + s for s in (
+    return narrative.bullets((
         _("A pair marked comparable shares indicator, scope, definition, unit and bound type, and its reference "
           "dates are within the tolerance. It is still two numbers from news articles or the portal, without "
           "sampling error or an interval: a difference between them is a description, not an estimate of an effect."),

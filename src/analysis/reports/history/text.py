@@ -109,7 +109,7 @@ def revisions_markdown(h: History):
 
 def limits_markdown() -> str:
     """Return the Markdown of what the report does not show."""
-    return "\n".join("- " + s for s in (
+    return narrative.bullets((
         _("Index points are not the online dossier rate."),
         _("Whether a month's figure covers that month alone or the year to date is not documented by the portal; "
           "the figures are shown as the portal gave them, never differenced."),

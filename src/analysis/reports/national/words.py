@@ -14,7 +14,7 @@ from analysis.data.portal.groups import GROUPS, group_title
 from analysis.data.portal.query import period_label
 from analysis.i18n import N_, _
 from analysis.models.national import NationalOverview
-from analysis.reports import wording
+from analysis.reports import narrative, wording
 from analysis.reports.findings import Findings
 from analysis.reports.national import STEM
 
@@ -156,7 +156,7 @@ def counts_markdown(ov: NationalOverview) -> str:
 
 def limits_markdown() -> str:
     """Return the Markdown of what the national overview does not show."""
-    return "\n".join("- " + s for s in (
+    return narrative.bullets((
         *wording.index_caveats(),
         _("A rank says nothing about how far apart provinces are: neighbours in the table are often a fraction "
           "of a point apart, well within what the portal revises between retrievals."),

@@ -313,7 +313,7 @@ def lineage_markdown(card: Scorecard) -> str:
 
 def limits_markdown() -> str:
     """Return the Markdown of what the scorecard does not show."""
-    return "\n".join("- " + s for s in (
+    return narrative.bullets((
         *wording.index_caveats(),
         _("The index's groups and maxima have changed between years (2024: 18, 20, 12, 10, 18, 22): points of "
           "different years are not one series."),
