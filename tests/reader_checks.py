@@ -61,6 +61,19 @@ class _Page(HTMLParser):
             self.plain[-1] += data
 
 
+def notebook_outputs(path) -> str:
+    """Return what the executed notebook at ``path`` shows: the Markdown, HTML and text of
+    every cell's outputs, one per line (before the pack renders it to a page)."""
+    import nbformat
+
+    texts = []
+    for cell in nbformat.read(path, as_version=4).cells:
+        for o in cell.get("outputs", []):
+            d = o.get("data", {})
+            texts.append(d.get("text/markdown", "") + d.get("text/html", "") + o.get("text", ""))
+    return "\n".join(texts)
+
+
 def parse(html: str) -> _Page:
     """Return the parsed page (see :class:`_Page`)."""
     page = _Page()

@@ -14,6 +14,7 @@ import pytest
 from analysis import config
 from analysis.data import geo
 from analysis.reports import national, wording
+from reader_checks import notebook_outputs
 
 NB = config.NOTEBOOKS_DIR / "08_national_overview.ipynb"
 ENGLISH = ("index points", "retrieved", "Source:", " of 100", "Transparency", "Satisfaction", "Processing progress",
@@ -36,13 +37,7 @@ def _run(tmp_path, lang):
 
 
 def _outputs(path) -> str:
-    nb = nbformat.read(path, as_version=4)
-    texts = []
-    for c in nb.cells:
-        for o in c.get("outputs", []):
-            d = o.get("data", {})
-            texts.append(d.get("text/markdown", "") + d.get("text/html", "") + o.get("text", ""))
-    return re.sub(r"`[^`]*`", "", "\n".join(texts))  # parameter names and codes stay English
+    return re.sub(r"`[^`]*`", "", notebook_outputs(path))  # parameter names and codes stay English
 
 
 def test_committed_clean_with_every_text_from_the_catalog():

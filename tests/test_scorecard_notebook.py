@@ -13,6 +13,7 @@ import pytest
 
 from analysis import config, i18n
 from analysis.reports import scorecard, wording
+from reader_checks import notebook_outputs
 
 NB = config.NOTEBOOKS_DIR / "05_province_scorecard.ipynb"
 
@@ -64,20 +65,10 @@ def test_committed_clean_with_every_text_from_the_catalog(monkeypatch):
     assert "·" not in shown  # one language at a time, not both side by side
 
 
-def _outputs(path) -> str:
-    nb = nbformat.read(path, as_version=4)
-    texts = []
-    for c in nb.cells:
-        for o in c.get("outputs", []):
-            d = o.get("data", {})
-            texts.append(d.get("text/markdown", "") + d.get("text/html", "") + o.get("text", ""))
-    return "\n".join(texts)
-
-
 @pytest.mark.slow
 def test_vietnamese_run_has_no_stock_english(tmp_path):
     out = _run(tmp_path, "vi")
-    shown = re.sub(r"`[^`]*`", "", _outputs(out / "run.ipynb"))  # parameter names and codes stay English
+    shown = re.sub(r"`[^`]*`", "", notebook_outputs(out / "run.ipynb"))  # parameter names and codes stay English
     captions = "\n".join(p.read_text(encoding="utf-8") for p in out.glob("*.txt"))
     found = json.loads((out / "findings.json").read_text(encoding="utf-8"))
     everything = shown + captions + found["headline"] + " ".join(found["sentences"])
@@ -109,7 +100,7 @@ def test_english_run_figures_say_points_date_and_source(tmp_path):
     found = json.loads((out / "findings.json").read_text(encoding="utf-8"))
     assert found["report"] == "05_province_scorecard" and found["status"] == "descriptive"
     assert found["headline"].startswith("Phú Thọ: 62.18 of 100 index points, rank 19 of 34")
-    shown = _outputs(out / "run.ipynb")
+    shown = notebook_outputs(out / "run.ipynb")
     assert "includes the former Vĩnh Phúc and Hòa Bình" in shown
     md = _markdown(out / "run.ipynb")
     assert all(h in md for h in HEADINGS["en"]) and "# Province scorecard" in md and "Phú Thọ" in md
