@@ -189,7 +189,8 @@ class TestPolicyMatch:
 
     def test_unknown_date_is_warned(self, shipped):
         (w,) = panel.policy_match_warnings(shipped.policies, "Nghệ An", "2024-01-01", self._rows(9))
-        assert "is dated 1 Jan 2024" in w and "na_online_fee_discount_2023 (7 Nov 2023)" in w
+        assert "is dated 1 Jan 2024" in w and "40% online fee discount for 9 procedures (7 Nov 2023)" in w
+        assert "na_online_fee_discount_2023" not in w  # the policy by its name, not its id
 
     def test_adoption_date_counts_when_no_effective_date(self, shipped):
         assert panel.policy_match_warnings(shipped.policies, "Hòa Bình", "2023-07-14", self._rows(9)) == []

@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from analysis import i18n
-from analysis.data import vn
+from analysis.data import policy_rows, vn
 from analysis.i18n import _
 from analysis.data.loader import DataError, Problem, UnknownProvinceError, _header_problems, _read_rows
 
@@ -289,7 +289,7 @@ def confounding_policies(policies: pd.DataFrame, province: str, policy_date,
     """Return one warning per other policy in ``policies`` that could confound the analysis.
 
     A policy counts when it is national, or provincial for ``province``, and its
-    effective (or, failing that, adoption) date falls inside the analysis window
+    start (:func:`analysis.data.policy_rows.start_date`) falls inside the analysis window
     ``first_month``..``last_month``; the policy being analysed (same province, same
     effective date) is skipped. Each warning names the policy, its date, and how many
     days it starts after (or before) the analysed one.
@@ -298,8 +298,8 @@ def confounding_policies(policies: pd.DataFrame, province: str, policy_date,
     lo, hi = first_month.start_time, last_month.end_time
     out = []
     for _i, p in policies.iterrows():
-        when = p["in_force"] if pd.notna(p["in_force"]) else p["date_adopted"]
-        if pd.isna(when):
+        when = policy_rows.start_date(p)
+        if when is None:
             continue
         if p["level"] != "national" and p["province"] != province:
             continue
@@ -312,14 +312,12 @@ def confounding_policies(policies: pd.DataFrame, province: str, policy_date,
                else _("{days} days before").format(days=-days))
         msg = (_("{name} ({level}) effective {when}, {rel} the policy date {d0}, inside the "
                  "analysis window {first} to {last}: its effect cannot be separated from the discount's by a "
-                 "before/after comparison.") if pd.notna(p["in_force"]) else
+                 "before/after comparison.") if policy_rows.start_basis(p) != "date_adopted" else
                _("{name} ({level}) adopted {when}, {rel} the policy date {d0}, inside the "
                  "analysis window {first} to {last}: its effect cannot be separated from the discount's by a "
                  "before/after comparison."))
         level = {"national": _("national policy"), "provincial": _("provincial policy")}.get(p["level"], p["level"])
-        # The reader's language: the policy's Vietnamese name, months written the reader's way.
-        name = p.get("name_vi") if i18n.get_language() == "vi" and isinstance(p.get("name_vi"), str) else p["name"]
-        out.append(msg.format(name=name, policy_id=p["policy_id"], level=level, when=i18n.date(when),
+        out.append(msg.format(name=policy_rows.name(p), policy_id=p["policy_id"], level=level, when=i18n.date(when),
                               rel=rel, d0=i18n.date(d0), first=i18n.month(str(first_month)),
                               last=i18n.month(str(last_month))))
     return out
@@ -328,25 +326,24 @@ def confounding_policies(policies: pd.DataFrame, province: str, policy_date,
 def policy_match_warnings(policies: pd.DataFrame, province: str, policy_date, rows: pd.DataFrame) -> list[str]:
     """Return warnings when the panel and data/policies.csv disagree about the policy analysed.
 
-    Warns when no provincial policy of ``province`` is dated ``policy_date`` (effective, or
-    adopted when no effective date is known), and when that policy's number of procedures
+    Warns when no provincial policy of ``province`` starts on ``policy_date``
+    (:func:`analysis.data.policy_rows.start_date`), and when that policy's number of procedures
     covered differs from the number of procedures the panel marks as discounted.
     """
     d0 = pd.Timestamp(policy_date)
-    mine = policies[(policies["level"] == "provincial") & (policies["province"] == province)]
-    when = mine["in_force"].where(mine["in_force"].notna(), mine["date_adopted"])
-    match = mine[when == d0]
-    if match.empty:
-        known = ", ".join(f"{p.policy_id} ({i18n.date(p.in_force if pd.notna(p.in_force) else p.date_adopted)})"
-                          for p in mine.itertuples()
-                          if pd.notna(p.in_force) or pd.notna(p.date_adopted)) or "none"
+    mine = [p for _i, p in policies.iterrows() if p["level"] == "provincial" and p["province"] == province]
+    starts = [policy_rows.start_date(p) for p in mine]
+    match = [p for p, s in zip(mine, starts) if s == d0]
+    if not match:
+        known = ", ".join(f"{policy_rows.name(p)} ({i18n.date(s)})" for p, s in zip(mine, starts)
+                          if s is not None) or _("none")
         return [_("no policy of {province} in the project's policy table is dated {date} (known: {known}); "
                   "check the policy date").format(province=province, date=i18n.date(d0), known=known)]
     out = []
     n_disc = int(rows.groupby("procedure")["discounted"].first().sum())
-    for p in match.itertuples():
-        if pd.notna(p.procedures_covered) and int(p.procedures_covered) != n_disc:
-            out.append(_("{policy_id} covers {n_policy} procedures but the panel marks {n_panel} as discounted; "
+    for p in match:
+        if pd.notna(p["procedures_covered"]) and int(p["procedures_covered"]) != n_disc:
+            out.append(_("{policy} covers {n_policy} procedures but the panel marks {n_panel} as discounted; "
                          "the estimate is for the procedures the panel marks").format(
-                policy_id=p.policy_id, n_policy=int(p.procedures_covered), n_panel=n_disc))
+                policy=policy_rows.name(p), n_policy=int(p["procedures_covered"]), n_panel=n_disc))
     return out

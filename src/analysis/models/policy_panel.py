@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.errors import Problem
+from analysis.data.policy_rows import start_basis, start_date
 
 PANEL_COLUMNS = ("province", "month", "group", "ratio")
 _MONTH = re.compile(r"^(19|20)\d\d-(0[1-9]|1[0-2])$")
@@ -84,15 +85,14 @@ class PolicyStart:
 
 
 def _start_of(row) -> tuple[str | None, str]:
-    def present(v):
-        return v is not None and not (isinstance(v, float) and np.isnan(v)) and v is not pd.NaT and str(v) != ""
-    if present(row.get("in_force")):
-        return pd.Timestamp(row["in_force"]).strftime("%Y-%m"), "in_force"
-    if present(row.get("in_force_month")):
-        return str(row["in_force_month"]), "in_force_month"
-    if present(row.get("date_adopted")):
-        return pd.Timestamp(row["date_adopted"]).strftime("%Y-%m"), "date_adopted"
-    return None, "unknown"
+    """The start month (YYYY-MM) of a policy row and its basis (:mod:`analysis.data.policy_rows`);
+    an in-force month is returned as written, for :func:`policy_starts` to check."""
+    basis = start_basis(row)
+    if basis == "unknown":
+        return None, basis
+    if basis == "in_force_month":
+        return str(row["in_force_month"]).strip(), basis
+    return start_date(row).strftime("%Y-%m"), basis
 
 
 def policy_starts(policies: pd.DataFrame) -> dict[str, PolicyStart]:

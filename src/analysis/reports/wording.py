@@ -12,6 +12,7 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis import i18n
+from analysis.data import policy_rows
 from analysis.i18n import N_, _
 
 _BOUND_PREFIX = {"exact": "", "lower": "> ", "upper": "< ", "approximate": "≈ "}
@@ -129,7 +130,7 @@ def source_title(source) -> str:
 
 def policy_name(policy) -> str:
     """Return a policy's name (a row of policies.csv) in the current language."""
-    return policy["name_vi"] if i18n.get_language() == "vi" else policy["name"]
+    return policy_rows.name(policy)
 
 
 def source_key(ds, source_id) -> str:

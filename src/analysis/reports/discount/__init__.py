@@ -24,6 +24,7 @@ import pandas as pd
 from analysis.models import did, its, simulate
 from analysis.data import panel as panel_mod
 from analysis.data import Dataset
+from analysis.data.policy_rows import start_basis, start_date
 from analysis.errors import Refused
 from analysis import i18n
 from analysis.i18n import N_, _
@@ -62,32 +63,26 @@ class PolicyInfo:
     source_ids: list[str]
 
 
-def _month_start(row) -> dt.date | None:
-    """The first day of the row's in-force month (YYYY-MM), or None when it has none."""
-    month = row.get("in_force_month")
-    if not isinstance(month, str) or not month.strip():
-        return None
-    return pd.Period(month.strip(), "M").to_timestamp().date()
+#: Where a policy's start came from, in words (by its basis, :mod:`analysis.data.policy_rows`).
+START_NOTES = {
+    "in_force": N_("effective date in the project's policy table"),
+    "in_force_month": N_("only the month it took effect is known from the project's policy table, so the first "
+                         "day of that month is used"),
+    "date_adopted": N_("adoption date in the project's policy table; the effective date is not known, so the true "
+                       "start may be later"),
+}
 
 
 def _policy_date(row, policy_date) -> tuple[dt.date, str] | None:
     """The policy's start and a note in words on where it came from: the given date, else
-    the row's in-force date, in-force month (its first day) or adoption date, in that
-    order; None when neither a date is given nor the row has one."""
+    the row's start (:func:`analysis.data.policy_rows.start_date`); None when neither a
+    date is given nor the row has one."""
     if policy_date is not None:
         return pd.Timestamp(policy_date).date(), _("as given in the parameters")
-    if row is None:
+    start = None if row is None else start_date(row)
+    if start is None:
         return None
-    if pd.notna(row["in_force"]):
-        return row["in_force"].date(), _("effective date in the project's policy table")
-    if _month_start(row) is not None:
-        return _month_start(row), _("only the month it took effect is known from the project's policy table, so "
-                                    "the first day of that month is used")
-    if pd.notna(row["date_adopted"]):
-        return row["date_adopted"].date(), _(
-            "adoption date in the project's policy table; the effective date is not known, so the true start may "
-            "be later")
-    return None
+    return start.date(), _(START_NOTES[start_basis(row)])
 
 
 def policy_for(ds: Dataset, province: str, policy_date=None, discount_pct=None) -> PolicyInfo | absent.NoPolicy:

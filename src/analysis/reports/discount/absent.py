@@ -20,6 +20,7 @@ import pandas as pd
 
 from analysis import i18n
 from analysis.data import Dataset
+from analysis.data.policy_rows import start_date
 from analysis.i18n import N_, _
 from analysis.reports import param_words, wording
 from analysis.reports.findings import Findings, report_title
@@ -55,24 +56,13 @@ class NoPolicy:
     simulated: bool = False
 
 
-def _start(row) -> pd.Timestamp | None:
-    """The national row's start: its in-force date, else the first day of its in-force month,
-    else its adoption date; None when it has none."""
-    if pd.notna(row["in_force"]):
-        return pd.Timestamp(row["in_force"])
-    month = row.get("in_force_month")
-    if isinstance(month, str) and month.strip():
-        return pd.Period(month.strip(), "M").to_timestamp()
-    return pd.Timestamp(row["date_adopted"]) if pd.notna(row["date_adopted"]) else None
-
-
 def no_policy(ds: Dataset, province: str, row=None) -> NoPolicy:
     """Return the :class:`NoPolicy` of ``province`` (canonical name): reason "undated" when
     ``row`` (its provincial policy row) is given, "none" otherwise; with the national rows
     of the policy table that have a start date, earliest first."""
     national = []
     for _i, r in ds.policies[ds.policies["level"] == "national"].iterrows():
-        start = _start(r)
+        start = start_date(r)
         if start is not None:
             national.append((str(r["name"]), str(r["name_vi"]), start))
     names = None if row is None else (str(row["name"]), str(row["name_vi"]))
